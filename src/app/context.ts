@@ -1,0 +1,45 @@
+// What every command gets: the environment, the machine, the config (loaded on first use),
+// the message catalogue and colours. Built once per run, passed down, never global.
+import { languageFromEnv, translator, type Language, type Translate } from '../core/messages/index.js';
+import type { Config } from '../core/config-schema.js';
+import { loadConfig, type LoadedConfig } from '../io/config.js';
+import { colourLevel, palette, type Palette } from '../io/render.js';
+import { writeErr } from '../io/stderr.js';
+import { realSystem, type System } from '../io/system.js';
+
+export interface AppContext {
+  env: Readonly<Record<string, string | undefined>>;
+  sys: System;
+  stderrIsTTY: boolean;
+  loadConfig(): Promise<LoadedConfig>;
+  t(config?: Config): Translate;
+  colours(): Promise<Palette>;
+  say(line: string): void;
+}
+
+export function languageFor(config: Config | undefined, env: AppContext['env']): Language {
+  if (config && config.language !== 'auto') return config.language;
+  return languageFromEnv(env);
+}
+
+export function createContext(env: AppContext['env'] = process.env): AppContext {
+  let loaded: Promise<LoadedConfig> | null = null;
+  const sys = realSystem(env);
+  const stderrIsTTY = process.stderr.isTTY === true;
+  return {
+    env,
+    sys,
+    stderrIsTTY,
+    loadConfig() {
+      loaded ??= loadConfig(env, sys.user.home).then((result) => {
+        const t = translator(languageFor(result.config, env));
+        for (const problem of result.problems) writeErr(t('error.config', { path: result.path ?? 'DOCKHOOK_CONFIG', message: problem }));
+        return result;
+      });
+      return loaded;
+    },
+    t: (config) => translator(languageFor(config, env)),
+    colours: () => palette(colourLevel(env, stderrIsTTY)),
+    say: writeErr,
+  };
+}

@@ -1,0 +1,74 @@
+// `dockhook doctor [--json]`: probe the current endpoint, report, diagnose.
+import type { AppContext } from '../app/context.js';
+import { investigate, type Investigation } from '../app/investigate.js';
+import { isReachable } from '../core/diagnose.js';
+import type { Translate } from '../core/messages/index.js';
+import type { Fix } from '../core/types.js';
+import { commandLine, type Palette } from '../io/render.js';
+
+export function diagnosisJson(inv: Investigation): object {
+  const { endpoint, diagnosis } = inv;
+  return {
+    endpoint: { url: endpoint.url, source: endpoint.source, context: endpoint.context, contextError: endpoint.contextError },
+    reachable: isReachable(inv.facts.ping),
+    probes: inv.probes,
+    diagnosis: {
+      cause: diagnosis.cause,
+      summary: diagnosis.summary,
+      evidence: diagnosis.evidence,
+      fixes: diagnosis.fixes.map((fix) => ({
+        id: fix.id,
+        title: fix.title,
+        commands: fix.commands,
+        privileged: fix.privileged,
+        env: fix.env,
+        persistent: fix.persistent,
+        rootEquivalent: fix.rootEquivalent,
+        manual: fix.manual,
+      })),
+    },
+  };
+}
+
+export function envChanges(fix: Fix): string {
+  return Object.entries(fix.env)
+    .map(([name, value]) => (value === null ? `unset ${name}` : `export ${name}=${commandLine([value])}`))
+    .join('; ');
+}
+
+export function renderFixes(fixes: readonly Fix[], t: Translate, c: Palette, indent = '  '): string[] {
+  const lines: string[] = [];
+  fixes.forEach((fix, index) => {
+    const marks = [fix.privileged ? t('report.fix-privileged') : null, fix.rootEquivalent ? c.warn(t('report.fix-root-equivalent')) : null].filter(Boolean).join(' ');
+    lines.push(`${indent}${index + 1}. ${fix.title}${marks ? ` ${marks}` : ''}`);
+    for (const argv of fix.commands) lines.push(`${indent}   ${c.cmd(commandLine(argv))}`);
+    if (Object.keys(fix.env).length > 0) lines.push(`${indent}   ${c.cmd(t('report.fix-env', { changes: envChanges(fix) }))}`);
+  });
+  return lines;
+}
+
+export async function doctorCommand(ctx: AppContext, options: { json: boolean }): Promise<number> {
+  const { config } = await ctx.loadConfig();
+  const t = ctx.t(config);
+  const inv = await investigate(ctx.sys, [], config, t);
+  const reachable = isReachable(inv.facts.ping);
+  if (options.json) {
+    process.stdout.write(`${JSON.stringify(diagnosisJson(inv), null, 2)}\n`);
+    return reachable ? 0 : 1;
+  }
+  const c = await ctx.colours();
+  const lines = [c.bold(t('report.title')), t('report.endpoint', { url: inv.endpoint.url, source: inv.endpoint.context ? `${inv.endpoint.source}: ${inv.endpoint.context}` : inv.endpoint.source })];
+  for (const probe of inv.probes) lines.push(`  ${probe.ok ? c.ok('✓') : c.bad('✗')} ${probe.id.padEnd(14)} ${probe.detail} ${c.dim(`${probe.ms} ms`)}`);
+  const { diagnosis } = inv;
+  lines.push(t('report.cause', { cause: reachable ? c.ok(diagnosis.cause) : c.bad(diagnosis.cause), summary: diagnosis.summary }));
+  if (!reachable || diagnosis.evidence.length > 3) {
+    lines.push(t('report.evidence'));
+    for (const line of diagnosis.evidence) lines.push(`  - ${line}`);
+  }
+  if (diagnosis.fixes.length > 0) {
+    lines.push(t('report.fixes'));
+    lines.push(...renderFixes(diagnosis.fixes, t, c));
+  }
+  ctx.say(lines.join('\n'));
+  return reachable ? 0 : 1;
+}

@@ -1,0 +1,34 @@
+// `dockhook exec [--env-out FILE] -- ARGS…`: the shim. Runs the real docker, watches its
+// stderr for a daemon-connection error, and on one hands over to the failure flow.
+import type { AppContext } from '../app/context.js';
+import { handleFailure } from '../app/flow.js';
+import { StreamDetector } from '../core/detect.js';
+import { childEnv, dockerBinary } from '../io/docker.js';
+import { runForwarding } from '../io/forward.js';
+
+export async function execCommand(ctx: AppContext, dockerArgs: readonly string[], envOut: string | null): Promise<number> {
+  const detector = new StreamDetector();
+  const docker = dockerBinary(ctx.env);
+  const result = await runForwarding({
+    file: docker,
+    args: dockerArgs,
+    env: childEnv(ctx.env),
+    usePty: ctx.stderrIsTTY,
+    onChunk: (chunk) => detector.push(chunk),
+  });
+  if (result.spawnError) {
+    ctx.say(ctx.t()('error.no-docker', { message: `${docker}: ${result.spawnError.code ?? result.spawnError.message}` }));
+    return result.status;
+  }
+  const detection = detector.end();
+  // A real connection failure makes docker exit non-zero; the same words printed by a
+  // container that ran fine (docker-in-docker logs) are not ours to act on.
+  if (result.status === 0 || !detection.match) return result.status;
+  try {
+    return await handleFailure(ctx, { dockerArgs, status: result.status, envOut, mode: 'after-failure' });
+  } catch (error) {
+    // docker already ran and printed its own error: keep its status, say one line, go.
+    ctx.say(ctx.t()('error.internal', { message: (error as Error).message }));
+    return result.status;
+  }
+}

@@ -1,0 +1,234 @@
+// The data that flows through dockhook: detector → probes → diagnosis → fixes.
+// Everything here is plain data so the pure core can be tested without a machine.
+
+/** What a docker error message says went wrong (the `kind` of `dockhook classify`). */
+export type ErrorKind = 'daemon-unreachable' | 'permission-denied' | 'context-error' | 'tls-error';
+
+export type Detection =
+  | { match: true; kind: ErrorKind; endpoint: string | null; line: string }
+  | { match: false };
+
+/** Where the docker CLI got its endpoint from (the `source` of `doctor --json`). */
+export type EndpointSource = 'flag' | 'DOCKER_HOST' | 'DOCKER_CONTEXT' | 'context' | 'default';
+
+export interface Endpoint {
+  /** Normalised as the docker CLI does it, e.g. `unix:///var/run/docker.sock`, `tcp://h:2375`. */
+  url: string;
+  source: EndpointSource;
+  /** The context that supplied the endpoint, when one did (`default` is never named here). */
+  context: string | null;
+  /** Why the named context could not be read (missing or unparsable meta.json), else null. */
+  contextError: string | null;
+  /** TLS is on for this endpoint (DOCKER_TLS_VERIFY / DOCKER_TLS, or a context's TLS material). */
+  tls: boolean;
+  /** Where the docker CLI keeps config.json and contexts/ (DOCKER_CONFIG or ~/.docker). */
+  configDir: string;
+}
+
+export type Cause =
+  | 'healthy'
+  | 'daemon-not-installed'
+  | 'service-stopped'
+  | 'service-failed'
+  | 'socket-permission'
+  | 'group-not-active'
+  | 'rootless-host-unset'
+  | 'rootless-stopped'
+  | 'rootless-available'
+  | 'stale-docker-host'
+  | 'stale-context'
+  | 'stale-socket'
+  | 'desktop-not-running'
+  | 'wsl-no-daemon'
+  | 'snap-docker'
+  | 'alt-runtime-stopped'
+  | 'remote-unreachable'
+  | 'unknown';
+
+export const CAUSES: readonly Cause[] = [
+  'healthy', 'daemon-not-installed', 'service-stopped', 'service-failed', 'socket-permission',
+  'group-not-active', 'rootless-host-unset', 'rootless-stopped', 'rootless-available',
+  'stale-docker-host', 'stale-context', 'stale-socket', 'desktop-not-running', 'wsl-no-daemon',
+  'snap-docker', 'alt-runtime-stopped', 'remote-unreachable', 'unknown',
+];
+
+/** Environment variables a fix may hand back to the calling shell (and nothing else). */
+export const HANDBACK_VARS = [
+  'DOCKER_HOST', 'DOCKER_CONTEXT', 'DOCKER_TLS_VERIFY', 'DOCKER_TLS', 'DOCKER_CERT_PATH', 'DOCKER_MACHINE_NAME',
+] as const;
+export type HandbackVar = (typeof HANDBACK_VARS)[number];
+
+export interface Fix {
+  id: string;
+  title: string;
+  /** argv arrays, run in order; never strings for a shell. */
+  commands: string[][];
+  /** Needs root: run through the configured sudo unless already root. */
+  privileged: boolean;
+  /** Variables to export (string) or unset (null) in the calling shell. */
+  env: Partial<Record<HandbackVar, string | null>>;
+  /** Survives a new shell or a reboot. */
+  persistent: boolean;
+  /** Grants root-equivalent power (the docker group): never auto-applied, default answer is no. */
+  rootEquivalent: boolean;
+  /** How the original command is re-run after this fix: plainly, or under `sg docker` (new group). */
+  retry: 'plain' | 'sg-docker' | 'none';
+  /** Instructions only: nothing dockhook can run (e.g. start Docker Desktop on Windows). */
+  manual: boolean;
+}
+
+export interface Diagnosis {
+  cause: Cause;
+  summary: string;
+  evidence: string[];
+  fixes: Fix[];
+}
+
+// ---------------------------------------------------------------------------------------------
+// Facts gathered by the probes. Each probe fills one part; a part is null when its probe failed
+// or timed out, and the rules treat that as "unknown", never as "no".
+
+/** Result of `HEAD /_ping` (or `ssh … docker version` for ssh://). */
+export type PingOutcome = 'ok' | 'unhealthy' | 'enoent' | 'eacces' | 'refused' | 'timeout' | 'notsock' | 'dns' | 'error' | 'skipped';
+
+export interface PingFacts {
+  outcome: PingOutcome;
+  /** Errno code or HTTP status line, for the report. */
+  detail: string;
+  /** The answering server is podman (Libpod-Api-Version header). */
+  podman: boolean;
+}
+
+export interface SocketFacts {
+  path: string;
+  exists: boolean;
+  /** lstat says symlink; `dangling` when its target is missing. */
+  symlink: boolean;
+  dangling: boolean;
+  isSocket: boolean;
+  uid: number | null;
+  gid: number | null;
+  /** Permission bits, e.g. 0o660. */
+  mode: number | null;
+  groupName: string | null;
+  ownerName: string | null;
+  /** access(W_OK) for this process. */
+  writable: boolean;
+  worldWritable: boolean;
+}
+
+export interface UnitFacts {
+  /** `ActiveState`: active, inactive, failed, activating, … ; null when unknown. */
+  active: string | null;
+  /** `UnitFileState`: enabled, disabled, masked, … */
+  enabled: string | null;
+  /** `Result`: success, exit-code, start-limit-hit, … */
+  result: string | null;
+  /** `LoadState`: loaded, not-found, masked. */
+  load: string | null;
+}
+
+export interface ServiceFacts {
+  /** The init system that manages services here. */
+  manager: 'systemd' | 'sysv' | 'openrc' | 'none';
+  systemdBooted: boolean;
+  /** `systemctl` answered "System has not been booted with systemd" or is absent. */
+  docker: UnitFacts | null;
+  dockerSocket: UnitFacts | null;
+  /** The user manager's docker.service (rootless), when a user manager is reachable. */
+  userDocker: UnitFacts | null;
+  /** `/etc/init.d/docker` exists. */
+  sysvScript: boolean;
+  /** A dockerd process is running (any user), from /proc. */
+  dockerdRunning: boolean;
+}
+
+export interface GroupFacts {
+  /** The docker group from /etc/group, or null when it does not exist. */
+  docker: { name: string; gid: number; members: string[] } | null;
+  /** The user is in the docker group in /etc/group (or it is their primary group). */
+  inDatabase: boolean;
+  /** This process carries the docker group's gid. */
+  inProcess: boolean;
+  /** Names (or gids) of the groups this process carries, for the report. */
+  session: string[];
+}
+
+export interface RootlessFacts {
+  xdgRuntimeDir: string | null;
+  /** `$XDG_RUNTIME_DIR/docker.sock` (or /run/user/UID/docker.sock). */
+  socketPath: string;
+  socket: PingFacts | null;
+  /** A context named `rootless` exists; its host. */
+  contextHost: string | null;
+  setupTool: string | null;
+  rootlessScript: string | null;
+  newuidmap: string | null;
+  newgidmap: string | null;
+  /** Size of the user's range in /etc/subuid and /etc/subgid (0 when absent). */
+  subuidCount: number;
+  subgidCount: number;
+  /** ~/.config/systemd/user/docker.service exists. */
+  userUnit: boolean;
+}
+
+export type AltRuntime = 'colima' | 'orbstack' | 'rancher-desktop' | 'podman';
+
+export interface EnvironmentFacts {
+  /** 1 or 2 under WSL, else null. */
+  wsl: 1 | 2 | null;
+  /** The docker CLI on PATH comes from a snap. */
+  snap: boolean;
+  /** Docker Desktop for Linux: its context or socket exists. */
+  desktop: { socketPath: string; alive: boolean; context: boolean } | null;
+  alternatives: Array<{ runtime: AltRuntime; socketPath: string; alive: boolean; context: string | null }>;
+}
+
+export interface InstallFacts {
+  dockerd: string | null;
+  dockerCli: string | null;
+}
+
+export interface LogFacts {
+  /** Last lines that say why the daemon died (journal or log file), newest last. */
+  lines: string[];
+  /** /etc/docker/daemon.json (or the rootless one) does not parse. */
+  daemonJsonError: { path: string; message: string } | null;
+}
+
+export interface UserFacts {
+  name: string;
+  uid: number;
+  gid: number;
+  home: string;
+}
+
+export interface Facts {
+  endpoint: Endpoint;
+  user: UserFacts;
+  ping: PingFacts;
+  socket: SocketFacts | null;
+  /** The default socket, when the endpoint is something else (null if the endpoint is it). */
+  defaultSocket: PingFacts | null;
+  service: ServiceFacts | null;
+  groups: GroupFacts | null;
+  rootless: RootlessFacts | null;
+  environment: EnvironmentFacts | null;
+  install: InstallFacts | null;
+  logs: LogFacts | null;
+  /** docker-machine leftovers set in the environment, to unset along with DOCKER_HOST. */
+  tlsLeftovers: HandbackVar[];
+}
+
+/** One line of the report: what a probe found, how long it took. */
+export interface ProbeReport {
+  id: string;
+  ok: boolean;
+  ms: number;
+  detail: string;
+}
+
+export interface Preferences {
+  rootless: { prefer: 'auto' | 'always' | 'never'; host: string | null };
+  disabledFixes: string[];
+}

@@ -1,0 +1,60 @@
+// Which init system runs services here, and what it says about docker.
+// sd_booted(3): systemd is running iff /run/systemd/system/ exists.
+import type { ServiceFacts, UnitFacts } from '../core/types.js';
+import type { System } from '../io/system.js';
+
+const SHOW = ['show', '-p', 'ActiveState,Result,LoadState,UnitFileState'];
+
+/** Parses `systemctl show` output for several units (blocks separated by a blank line). */
+export function parseSystemctlShow(text: string): UnitFacts[] {
+  return text
+    .trim()
+    .split(/\n\s*\n/)
+    .filter((block) => block.trim() !== '')
+    .map((block) => {
+      const values = new Map<string, string>();
+      for (const line of block.split('\n')) {
+        const eq = line.indexOf('=');
+        if (eq > 0) values.set(line.slice(0, eq).trim(), line.slice(eq + 1).trim());
+      }
+      return {
+        active: values.get('ActiveState') || null,
+        enabled: values.get('UnitFileState') || null,
+        result: values.get('Result') || null,
+        load: values.get('LoadState') || null,
+      };
+    });
+}
+
+export async function probeService(sys: System, timeoutMs: number): Promise<ServiceFacts> {
+  const [systemdDir, openrcDir, sysvScript, dockerdRunning] = await Promise.all([
+    sys.lstat('/run/systemd/system'),
+    sys.lstat('/run/openrc'),
+    sys.lstat('/etc/init.d/docker'),
+    isProcessRunning(sys, 'dockerd'),
+  ]);
+  const systemdBooted = systemdDir?.isDirectory() ?? false;
+  let docker: UnitFacts | null = null;
+  let dockerSocket: UnitFacts | null = null;
+  let userDocker: UnitFacts | null = null;
+  if (systemdBooted) {
+    const [system, user] = await Promise.all([
+      sys.run(['systemctl', ...SHOW, 'docker.service', 'docker.socket'], { timeoutMs }),
+      sys.user.uid === 0 ? null : sys.run(['systemctl', '--user', ...SHOW, 'docker.service'], { timeoutMs }),
+    ]);
+    if (system.code === 0) [docker = null, dockerSocket = null] = parseSystemctlShow(system.stdout);
+    const userUnit = user?.code === 0 ? parseSystemctlShow(user.stdout)[0] : undefined;
+    if (userUnit && userUnit.load !== 'not-found') userDocker = userUnit;
+  }
+  const manager: ServiceFacts['manager'] = systemdBooted ? 'systemd' : openrcDir ? 'openrc' : sysvScript ? 'sysv' : 'none';
+  return { manager, systemdBooted, docker, dockerSocket, userDocker, sysvScript: sysvScript !== null, dockerdRunning };
+}
+
+/** Scans /proc for a process by name; cheaper than spawning pgrep, and works without procps. */
+export async function isProcessRunning(sys: System, name: string): Promise<boolean> {
+  const entries = await sys.listDir('/proc');
+  if (entries === null) return false;
+  const pids = entries.filter((entry) => /^\d+$/.test(entry));
+  const names = await Promise.all(pids.map((pid) => sys.readFile(`/proc/${pid}/comm`)));
+  return names.some((comm) => comm?.trim() === name);
+}

@@ -1,0 +1,31 @@
+import { describe, expect, it } from 'vitest';
+import { en } from '../../src/core/messages/en.js';
+import { zh } from '../../src/core/messages/zh.js';
+
+/** The placeholder names in a template, matched the way format() in index.ts matches them. */
+function placeholders(template: string): string[] {
+  return [...new Set([...template.matchAll(/\{([a-zA-Z]+)\}/g)].map((m) => m[1] ?? ''))].sort();
+}
+
+const enKeys = Object.keys(en).sort();
+const zhKeys = Object.keys(zh).sort();
+
+describe('message catalogues', () => {
+  it('zh has exactly the keys of en', () => {
+    expect(zhKeys).toEqual(enKeys);
+  });
+
+  it.each(enKeys)('%s has the same placeholders in zh as in en', (key) => {
+    const id = key as keyof typeof en;
+    expect(placeholders(zh[id])).toEqual(placeholders(en[id]));
+  });
+
+  it('no message is empty', () => {
+    for (const [catalogue, messages] of [['en', en], ['zh', zh]] as const) {
+      for (const [key, text] of Object.entries(messages)) {
+        expect(typeof text, `${catalogue} ${key}`).toBe('string');
+        expect(text.trim(), `${catalogue} ${key}`).not.toBe('');
+      }
+    }
+  });
+});
