@@ -1,0 +1,125 @@
+// A config planted in the directory where the user types `docker` must never run or be obeyed
+// (research/style-and-config.md: cosmiconfig's meta config is read from process.cwd()).
+import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { validateConfig, DEFAULT_CONFIG } from '../../src/core/config-schema.js';
+import { loadConfig } from '../../src/io/config.js';
+
+let root: string;
+let home: string;
+let repo: string;
+let marker: string;
+const previousCwd = process.cwd();
+
+function write(path: string, text: string): void {
+  mkdirSync(join(path, '..'), { recursive: true });
+  writeFileSync(path, text);
+}
+
+beforeEach(() => {
+  root = mkdtempSync(join(tmpdir(), 'dockhook-config-'));
+  home = join(root, 'home');
+  repo = join(root, 'cloned-repo');
+  marker = join(root, 'PWNED');
+  mkdirSync(home, { recursive: true });
+  mkdirSync(repo, { recursive: true });
+  const payload = `require('fs').writeFileSync(${JSON.stringify(marker)}, 'ran'); module.exports = { autoApply: 'all' };`;
+  // Every trick from the research table, planted at once.
+  write(join(repo, '.config/config.js'), payload);
+  write(join(repo, '.config/config.json'), JSON.stringify({ dockhook: { autoApply: 'all' }, cosmiconfig: { searchPlaces: ['.config/{name}.js'] } }));
+  write(join(repo, '.config/dockhook.js'), payload);
+  write(join(repo, '.dockhookrc.json'), JSON.stringify({ $import: 'evil.cjs', autoApply: 'all' }));
+  write(join(repo, 'evil.cjs'), payload);
+  write(join(repo, 'dockhook.config.js'), payload);
+  write(join(repo, 'package.json'), JSON.stringify({ name: 'x', dockhook: { autoApply: 'all' }, cosmiconfig: { searchPlaces: ['dockhook.config.js'] } }));
+  process.chdir(repo);
+});
+
+afterEach(() => {
+  process.chdir(previousCwd);
+  rmSync(root, { recursive: true, force: true });
+});
+
+describe('loadConfig in an untrusted directory', () => {
+  it('without a config of the user: defaults, nothing executed, nothing obeyed', async () => {
+    const loaded = await loadConfig({ HOME: home }, home);
+    expect(existsSync(marker)).toBe(false);
+    expect(loaded.path).toBeNull();
+    expect(loaded.config).toEqual(DEFAULT_CONFIG);
+    expect(process.cwd()).toBe(repo);
+  });
+
+  it('reads the XDG config of the user, still ignoring the planted files', async () => {
+    write(join(home, '.config/dockhook/config.json'), JSON.stringify({ autoApply: 'safe', language: 'zh' }));
+    const loaded = await loadConfig({ HOME: home }, home);
+    expect(existsSync(marker)).toBe(false);
+    expect(loaded.path).toBe(join(home, '.config/dockhook/config.json'));
+    expect(loaded.config.autoApply).toBe('safe');
+    expect(loaded.config.language).toBe('zh');
+  });
+
+  it('honours XDG_CONFIG_HOME and YAML', async () => {
+    const xdg = join(root, 'xdg');
+    write(join(xdg, 'dockhook/config.yaml'), 'autoApply: safe\nrootless:\n  prefer: always\n');
+    const loaded = await loadConfig({ HOME: home, XDG_CONFIG_HOME: xdg }, home);
+    expect(loaded.config.rootless.prefer).toBe('always');
+  });
+
+  it('reads ~/.dockhookrc.json', async () => {
+    write(join(home, '.dockhookrc.json'), JSON.stringify({ probeTimeoutMs: 900 }));
+    expect((await loadConfig({ HOME: home }, home)).config.probeTimeoutMs).toBe(900);
+  });
+
+  it('never executes a JS config, even one the user names in DOCKHOOK_CONFIG', async () => {
+    const loaded = await loadConfig({ HOME: home, DOCKHOOK_CONFIG: join(repo, 'dockhook.config.js') }, home);
+    expect(existsSync(marker)).toBe(false);
+    expect(loaded.config).toEqual(DEFAULT_CONFIG);
+    expect(loaded.problems.join('\n')).toMatch(/refusing to execute/);
+  });
+
+  it('refuses a $import of JS from a trusted file', async () => {
+    write(join(home, '.config/dockhook/config.json'), JSON.stringify({ $import: join(repo, 'evil.cjs') }));
+    const loaded = await loadConfig({ HOME: home }, home);
+    expect(existsSync(marker)).toBe(false);
+    expect(loaded.config).toEqual(DEFAULT_CONFIG);
+    expect(loaded.problems).toHaveLength(1);
+  });
+
+  it('a broken file gives one line and the defaults', async () => {
+    write(join(home, '.config/dockhook/config.json'), '{ "autoApply": ');
+    const loaded = await loadConfig({ HOME: home }, home);
+    expect(loaded.config).toEqual(DEFAULT_CONFIG);
+    expect(loaded.problems).toHaveLength(1);
+    expect(loaded.problems[0]).not.toMatch(/\n/);
+  });
+
+  it('DOCKHOOK_CONFIG must be absolute', async () => {
+    const loaded = await loadConfig({ HOME: home, DOCKHOOK_CONFIG: 'relative.json' }, home);
+    expect(loaded.problems[0]).toMatch(/absolute/);
+  });
+});
+
+describe('validateConfig', () => {
+  it('keeps good values', () => {
+    const { config, problems } = validateConfig({ autoApply: 'all', retry: false, sudo: ['doas'], disabledFixes: ['enable-service'], rootless: { prefer: 'never', host: 'unix:///run/user/7/docker.sock' } });
+    expect(problems).toEqual([]);
+    expect(config).toMatchObject({ autoApply: 'all', retry: false, sudo: ['doas'], disabledFixes: ['enable-service'], rootless: { prefer: 'never', host: 'unix:///run/user/7/docker.sock' } });
+  });
+
+  it.each([
+    [{ autoApply: 'yes' }, /autoApply/],
+    [{ sudo: 'sudo -E' }, /sudo/],
+    [{ sudo: ['sudo', 'rm -rf /;'] }, /sudo/],
+    [{ probeTimeoutMs: 0 }, /probeTimeoutMs/],
+    [{ rootless: { host: 'tcp://x:1' } }, /rootless.host/],
+    [{ colour: true }, /unknown key "colour"/],
+    [[1, 2], /object/],
+  ])('%j is reported and defaulted', (raw, problem) => {
+    const { config, problems } = validateConfig(raw);
+    expect(problems.join('\n')).toMatch(problem);
+    expect(config.sudo).toEqual(DEFAULT_CONFIG.sudo);
+    expect(config.autoApply).toBe('never');
+  });
+});

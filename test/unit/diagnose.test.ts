@@ -1,0 +1,154 @@
+import { describe, expect, it } from 'vitest';
+import { diagnose } from '../../src/core/diagnose.js';
+import { translator } from '../../src/core/messages/index.js';
+import { CAUSES, type Cause, type Facts, type PingFacts, type Preferences } from '../../src/core/types.js';
+
+const t = translator('en');
+const ping = (outcome: PingFacts['outcome']): PingFacts => ({ outcome, detail: '', podman: false });
+const prefs = (prefer: Preferences['rootless']['prefer'] = 'auto'): Preferences => ({ rootless: { prefer, host: null }, disabledFixes: [] });
+
+/** A Linux box with the Engine installed, systemd booted, the service stopped and the socket gone. */
+function facts(overrides: Partial<Facts> = {}): Facts {
+  return {
+    endpoint: { url: 'unix:///var/run/docker.sock', source: 'default', context: null, contextError: null, tls: false, configDir: '/home/ada/.docker' },
+    user: { name: 'ada', uid: 1000, gid: 1000, home: '/home/ada' },
+    ping: ping('enoent'),
+    socket: { path: '/var/run/docker.sock', exists: false, symlink: false, dangling: false, isSocket: false, uid: null, gid: null, mode: null, groupName: null, ownerName: null, writable: false, worldWritable: false },
+    defaultSocket: null,
+    service: { manager: 'systemd', systemdBooted: true, docker: { active: 'inactive', enabled: 'enabled', result: 'success', load: 'loaded' }, dockerSocket: { active: 'inactive', enabled: 'enabled', result: 'success', load: 'loaded' }, userDocker: null, sysvScript: true, dockerdRunning: false },
+    groups: { docker: { name: 'docker', gid: 998, members: ['ada'] }, inDatabase: true, inProcess: true, session: ['ada', 'docker'] },
+    rootless: { xdgRuntimeDir: '/run/user/1000', socketPath: '/run/user/1000/docker.sock', socket: ping('enoent'), contextHost: null, setupTool: '/usr/bin/dockerd-rootless-setuptool.sh', rootlessScript: '/usr/bin/dockerd-rootless.sh', newuidmap: '/usr/bin/newuidmap', newgidmap: '/usr/bin/newgidmap', subuidCount: 65536, subgidCount: 65536, userUnit: false },
+    environment: { wsl: null, snap: false, desktop: null, alternatives: [] },
+    install: { dockerd: '/usr/bin/dockerd', dockerCli: '/usr/bin/docker' },
+    logs: { lines: [], daemonJsonError: null },
+    tlsLeftovers: [],
+    ...overrides,
+  };
+}
+
+const socketThere = (mode = 0o660, gid = 998) => ({ path: '/var/run/docker.sock', exists: true, symlink: false, dangling: false, isSocket: true, uid: 0, gid, mode, groupName: gid === 998 ? 'docker' : 'root', ownerName: 'root', writable: false, worldWritable: (mode & 0o002) !== 0 });
+const noSystemd = (dockerdRunning = false) => ({ manager: 'sysv' as const, systemdBooted: false, docker: null, dockerSocket: null, userDocker: null, sysvScript: true, dockerdRunning });
+const base = facts();
+
+const table: Array<[string, Facts, Cause, Preferences?]> = [
+  ['daemon answers', facts({ ping: ping('ok') }), 'healthy'],
+  ['no dockerd anywhere', facts({ install: { dockerd: null, dockerCli: '/usr/bin/docker' }, service: noSystemd() }), 'daemon-not-installed'],
+  ['systemd unit inactive', base, 'service-stopped'],
+  ['no systemd, socket gone', facts({ service: noSystemd() }), 'service-stopped'],
+  ['systemd unit failed', facts({ service: { ...base.service!, docker: { active: 'failed', enabled: 'enabled', result: 'exit-code', load: 'loaded' } }, logs: { lines: ['failed to start daemon'], daemonJsonError: null } }), 'service-failed'],
+  ['daemon.json broken, no systemd', facts({ service: noSystemd(), logs: { lines: [], daemonJsonError: { path: '/etc/docker/daemon.json', message: 'Unexpected token }' } } }), 'service-failed'],
+  ['not in the group', facts({ ping: ping('eacces'), socket: socketThere(), groups: { docker: { name: 'docker', gid: 998, members: [] }, inDatabase: false, inProcess: false, session: ['ada'] } }), 'socket-permission'],
+  ['in /etc/group, not in session', facts({ ping: ping('eacces'), socket: socketThere(), groups: { docker: { name: 'docker', gid: 998, members: ['ada'] }, inDatabase: true, inProcess: false, session: ['ada'] } }), 'group-not-active'],
+  ['rootless up, client on the rootful socket', facts({ ping: ping('eacces'), socket: socketThere(), groups: { docker: { name: 'docker', gid: 998, members: [] }, inDatabase: false, inProcess: false, session: ['ada'] }, rootless: { ...base.rootless!, socket: ping('ok') } }), 'rootless-host-unset'],
+  ['rootless up, rootful socket missing', facts({ rootless: { ...base.rootless!, socket: ping('ok') } }), 'rootless-host-unset'],
+  ['rootless set up, not running', facts({ endpoint: { ...base.endpoint, url: 'unix:///run/user/1000/docker.sock', source: 'DOCKER_HOST' }, rootless: { ...base.rootless!, userUnit: true } }), 'rootless-stopped'],
+  ['rootless preferred, prerequisites met', facts({ ping: ping('eacces'), socket: socketThere(), groups: { docker: { name: 'docker', gid: 998, members: [] }, inDatabase: false, inProcess: false, session: ['ada'] } }), 'rootless-available', prefs('always')],
+  ['DOCKER_HOST names nothing', facts({ endpoint: { ...base.endpoint, url: 'unix:///tmp/nothing.sock', source: 'DOCKER_HOST' }, defaultSocket: ping('ok') }), 'stale-docker-host'],
+  ['tcp DOCKER_HOST dead, local alive', facts({ endpoint: { ...base.endpoint, url: 'tcp://10.9.9.9:2375', source: 'DOCKER_HOST' }, ping: ping('timeout'), socket: null, defaultSocket: ping('ok') }), 'stale-docker-host'],
+  ['context points at a dead socket', facts({ endpoint: { ...base.endpoint, url: 'unix:///tmp/dead.sock', source: 'context', context: 'x' }, defaultSocket: ping('ok') }), 'stale-context'],
+  ['context missing on disk', facts({ endpoint: { ...base.endpoint, source: 'context', context: 'gone', contextError: 'context "gone": context not found' } }), 'stale-context'],
+  ['socket left behind, no systemd', facts({ ping: ping('refused'), socket: { ...socketThere(), writable: true }, service: noSystemd() }), 'stale-socket'],
+  ['Docker Desktop stopped', facts({ environment: { wsl: null, snap: false, desktop: { socketPath: '/home/ada/.docker/desktop/docker.sock', alive: false, context: true }, alternatives: [] } }), 'desktop-not-running'],
+  ['WSL2, nothing running', facts({ service: noSystemd(), environment: { wsl: 2, snap: false, desktop: null, alternatives: [] } }), 'wsl-no-daemon'],
+  ['snap docker stopped', facts({ environment: { wsl: null, snap: true, desktop: null, alternatives: [] } }), 'snap-docker'],
+  ['colima stopped', facts({ endpoint: { ...base.endpoint, url: 'unix:///home/ada/.colima/default/docker.sock', source: 'context', context: 'colima' }, environment: { wsl: null, snap: false, desktop: null, alternatives: [{ runtime: 'colima', socketPath: '/home/ada/.colima/default/docker.sock', alive: false, context: 'colima' }] } }), 'alt-runtime-stopped'],
+  ['ssh host unreachable', facts({ endpoint: { ...base.endpoint, url: 'ssh://me@box', source: 'DOCKER_HOST' }, ping: ping('error'), socket: null, defaultSocket: ping('enoent') }), 'remote-unreachable'],
+  ['daemon hangs', facts({ ping: ping('timeout'), socket: { ...socketThere(), writable: true }, service: noSystemd(true) }), 'unknown'],
+];
+
+describe('diagnose: facts → cause', () => {
+  it.each(table)('%s → %s', (_name, input, cause, preferences) => {
+    const result = diagnose(input, preferences ?? prefs(), t);
+    expect(result.cause).toBe(cause);
+    expect(result.summary.length).toBeGreaterThan(10);
+    expect(result.evidence.length).toBeGreaterThan(0);
+  });
+
+  it('covers every cause id', () => {
+    const covered = new Set(table.map(([, , cause]) => cause));
+    expect(CAUSES.filter((c) => !covered.has(c))).toEqual([]);
+  });
+});
+
+describe('diagnose: fixes', () => {
+  const fixesOf = (input: Facts, p = prefs()) => diagnose(input, p, t).fixes;
+
+  it('service-stopped under systemd starts docker.service', () => {
+    expect(fixesOf(base)[0]?.commands).toEqual([['sudo', 'systemctl', 'start', 'docker.service']]);
+    expect(fixesOf(base)[0]?.privileged).toBe(true);
+  });
+
+  it('service-stopped without systemd uses service(8)', () => {
+    expect(fixesOf(facts({ service: noSystemd() }))[0]?.commands).toEqual([['sudo', 'service', 'docker', 'start']]);
+  });
+
+  it('the docker group is root-equivalent, and rootless setup is offered beside it', () => {
+    const fixes = fixesOf(table[6]![1]);
+    expect(fixes[0]).toMatchObject({ id: 'add-to-group', rootEquivalent: true, retry: 'sg-docker', commands: [['sudo', 'usermod', '-aG', 'docker', 'ada']] });
+    expect(fixes[1]).toMatchObject({ id: 'setup-rootless', privileged: false, rootEquivalent: false });
+  });
+
+  it('a missing docker group is created first', () => {
+    const fixes = fixesOf(facts({ ping: ping('eacces'), socket: socketThere(0o660, 0), groups: { docker: null, inDatabase: false, inProcess: false, session: ['ada'] } }));
+    expect(fixes[0]?.commands[0]).toEqual(['sudo', 'groupadd', 'docker']);
+  });
+
+  it('too few subordinate ids: no rootless offer (the setup tool only checks an entry exists)', () => {
+    const input = facts({ ...table[6]![1], rootless: { ...base.rootless!, subuidCount: 1000 } });
+    expect(fixesOf(input).map((f) => f.id)).toEqual(['add-to-group']);
+  });
+
+  it('rootless setup needs --force while the rootful socket is writable', () => {
+    const input = facts({ ...table[6]![1], socket: { ...socketThere(), writable: true } });
+    expect(diagnose(input, prefs('always'), t).fixes[0]?.commands[0]).toContain('--force');
+  });
+
+  it('rootless-host-unset points the shell at the rootless socket, no root needed', () => {
+    const fix = fixesOf(table[8]![1])[0];
+    expect(fix).toMatchObject({ id: 'rootless-env', privileged: false, env: { DOCKER_HOST: 'unix:///run/user/1000/docker.sock' } });
+  });
+
+  it('rootless-host-unset offers the context only when DOCKER_HOST does not override it', () => {
+    const withContext = facts({ ...table[9]![1], rootless: { ...base.rootless!, socket: ping('ok'), contextHost: 'unix:///run/user/1000/docker.sock' } });
+    expect(fixesOf(withContext).map((f) => f.id)).toEqual(['rootless-env', 'rootless-context']);
+  });
+
+  it('prefer never: no rootless answer', () => {
+    expect(diagnose(table[8]![1], prefs('never'), t).cause).toBe('socket-permission');
+  });
+
+  it('stale DOCKER_HOST unsets it and docker-machine leftovers', () => {
+    const input = facts({ ...table[12]![1], tlsLeftovers: ['DOCKER_CERT_PATH'] });
+    expect(fixesOf(input)[0]?.env).toEqual({ DOCKER_HOST: null, DOCKER_CERT_PATH: null });
+  });
+
+  it('stale context from DOCKER_CONTEXT unsets the variable; from config.json switches back', () => {
+    const fromEnv = facts({ ...table[14]![1], endpoint: { ...table[14]![1].endpoint, source: 'DOCKER_CONTEXT' } });
+    expect(fixesOf(fromEnv)[0]?.env).toEqual({ DOCKER_CONTEXT: null });
+    expect(fixesOf(table[14]![1])[0]?.commands).toEqual([['docker', 'context', 'use', 'default']]);
+  });
+
+  it('a world-writable socket is called out even when healthy', () => {
+    const result = diagnose(facts({ ping: ping('ok'), socket: { ...socketThere(0o666), writable: true } }), prefs(), t);
+    expect(result.evidence.join('\n')).toMatch(/every local user has root/);
+  });
+
+  it('never suggests chmod on the socket or sudo docker', () => {
+    for (const [, input, , p] of table) {
+      for (const fix of diagnose(input, p ?? prefs(), t).fixes) {
+        for (const argv of fix.commands) {
+          expect(argv).not.toContain('chmod');
+          expect(argv.slice(0, 2)).not.toEqual(['sudo', 'docker']);
+        }
+      }
+    }
+  });
+
+  it('disabledFixes removes a fix', () => {
+    expect(diagnose(base, { ...prefs(), disabledFixes: ['enable-service'] }, t).fixes.map((f) => f.id)).toEqual(['start-service']);
+  });
+
+  it('speaks Chinese when asked', () => {
+    expect(diagnose(base, prefs(), translator('zh')).summary).toMatch(/[\u4e00-\u9fff]/);
+  });
+});

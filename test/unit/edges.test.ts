@@ -1,0 +1,104 @@
+import { mkdtempSync, readFileSync, statSync, chmodSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { concreteArgv } from '../../src/app/apply.js';
+import { autoApplies } from '../../src/app/flow.js';
+import { DEFAULT_CONFIG } from '../../src/core/config-schema.js';
+import * as F from '../../src/core/fixes.js';
+import { translator } from '../../src/core/messages/index.js';
+import { envFileLines, writeEnvFile } from '../../src/io/envfile.js';
+import { colourLevel, commandLine, shellQuote } from '../../src/io/render.js';
+import { tellingLines } from '../../src/probes/logs.js';
+import { parseSystemctlShow } from '../../src/probes/service.js';
+import { subordinateCount } from '../../src/probes/etc-files.js';
+import { wslVersion } from '../../src/probes/environment.js';
+
+const t = translator('en');
+
+describe('the env hand-back file', () => {
+  it('writes only known names, set and unset lines', () => {
+    expect(envFileLines({ DOCKER_HOST: 'unix:///run/user/1000/docker.sock', DOCKER_CONTEXT: null })).toEqual(['set DOCKER_HOST unix:///run/user/1000/docker.sock', 'unset DOCKER_CONTEXT']);
+    expect(envFileLines({ PATH: '/evil' } as never)).toEqual([]);
+    expect(envFileLines({ DOCKER_HOST: 'a\nset PATH /evil' })).toEqual([]);
+  });
+
+  it('creates a private file in a private directory', () => {
+    const root = mkdtempSync(join(tmpdir(), 'dockhook-env-'));
+    const file = join(root, 'dockhook-1', 'env.42');
+    expect(writeEnvFile(file, { DOCKER_HOST: null })).toBeNull();
+    expect(readFileSync(file, 'utf8')).toBe('unset DOCKER_HOST\n');
+    expect(statSync(file).mode & 0o777).toBe(0o600);
+    expect(statSync(join(root, 'dockhook-1')).mode & 0o777).toBe(0o700);
+    rmSync(root, { recursive: true });
+  });
+
+  it('refuses a directory others can write', () => {
+    const root = mkdtempSync(join(tmpdir(), 'dockhook-env-'));
+    chmodSync(root, 0o777);
+    expect(writeEnvFile(join(root, 'env.1'), { DOCKER_HOST: null })).toMatch(/not a private directory/);
+    rmSync(root, { recursive: true });
+  });
+});
+
+describe('applying fixes', () => {
+  const opts = { config: { ...DEFAULT_CONFIG, sudo: ['doas'] }, uid: 1000, dockerBinary: '/usr/bin/docker' };
+  it('swaps sudo for the configured program, drops it for root', () => {
+    expect(concreteArgv(['sudo', 'systemctl', 'start', 'docker.service'], opts)).toEqual(['doas', 'systemctl', 'start', 'docker.service']);
+    expect(concreteArgv(['sudo', 'systemctl', 'start', 'docker.service'], { ...opts, uid: 0 })).toEqual(['systemctl', 'start', 'docker.service']);
+    expect(concreteArgv(['docker', 'context', 'use', 'default'], opts)).toEqual(['/usr/bin/docker', 'context', 'use', 'default']);
+  });
+
+  it('autoApply: safe takes only no-root, this-user fixes; the docker group never', () => {
+    const env = F.rootlessEnv(t, 'unix:///run/user/1000/docker.sock');
+    const start = F.startServiceSystemd(t);
+    const group = F.addToDockerGroup(t, 'ada', true);
+    expect([autoApplies(env, 'safe'), autoApplies(start, 'safe'), autoApplies(group, 'safe')]).toEqual([true, false, false]);
+    expect([autoApplies(env, 'all'), autoApplies(start, 'all'), autoApplies(group, 'all')]).toEqual([true, true, false]);
+    expect([autoApplies(env, 'never'), autoApplies(start, 'never')]).toEqual([false, false]);
+  });
+});
+
+describe('rendering', () => {
+  it('quotes for display and for sg -c', () => {
+    expect(shellQuote('ps')).toBe('ps');
+    expect(shellQuote("it's")).toBe(`'it'\\''s'`);
+    expect(commandLine(['docker', 'run', '--name', 'a b', 'bb:latest', 'sh', '-c', 'echo $HOME'])).toBe(`docker run --name 'a b' bb:latest sh -c 'echo $HOME'`);
+  });
+
+  it('colour honours NO_COLOR, FORCE_COLOR and the terminal', () => {
+    expect(colourLevel({}, true)).toBe(1);
+    expect(colourLevel({}, false)).toBe(0);
+    expect(colourLevel({ NO_COLOR: '1' }, true)).toBe(0);
+    expect(colourLevel({ NO_COLOR: '1', FORCE_COLOR: '1' }, false)).toBe(1);
+    expect(colourLevel({ FORCE_COLOR: '0' }, true)).toBe(0);
+    expect(colourLevel({ TERM: 'xterm-256color' }, true)).toBe(2);
+  });
+});
+
+describe('probe parsers', () => {
+  it('systemctl show, two units', () => {
+    const out = 'ActiveState=failed\nResult=start-limit-hit\nLoadState=loaded\nUnitFileState=enabled\n\nActiveState=inactive\nResult=success\nLoadState=loaded\nUnitFileState=enabled\n';
+    expect(parseSystemctlShow(out)).toEqual([
+      { active: 'failed', result: 'start-limit-hit', load: 'loaded', enabled: 'enabled' },
+      { active: 'inactive', result: 'success', load: 'loaded', enabled: 'enabled' },
+    ]);
+  });
+
+  it('subuid ranges by name or uid', () => {
+    expect(subordinateCount('ada:100000:65536\nbob:165536:65536\n', 'ada', 1000)).toBe(65536);
+    expect(subordinateCount('1000:100000:1000\n', 'ada', 1000)).toBe(1000);
+    expect(subordinateCount('', 'ada', 1000)).toBe(0);
+  });
+
+  it('WSL from /proc/version', () => {
+    expect(wslVersion('Linux version 5.15.153.1-microsoft-standard-WSL2 (root@x)', {})).toBe(2);
+    expect(wslVersion('Linux version 4.4.0-19041-Microsoft (Microsoft@Microsoft.com)', {})).toBe(1);
+    expect(wslVersion('Linux version 6.1.0-18-amd64 (debian-kernel@lists.debian.org)', {})).toBeNull();
+  });
+
+  it('keeps the log lines that say why dockerd died', () => {
+    const log = 'time="x" level=info msg="Starting up"\nunable to configure the Docker daemon with file /etc/docker/daemon.json: invalid character \'}\'\ndocker.service: Main process exited, code=exited, status=1/FAILURE\n';
+    expect(tellingLines(log)).toHaveLength(2);
+  });
+});
