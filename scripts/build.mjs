@@ -3,7 +3,33 @@
 // millisecond here is paid on each failing docker command.
 import { build } from 'esbuild';
 
+// Dependencies that only some runs need live in their own files, so that a run which does not
+// need them does not parse them: the main bundle require()s them on first use.
+const vendored = { cosmiconfig: 'vendor-cosmiconfig.cjs', chalk: 'vendor-chalk.cjs' };
+
+for (const [name, file] of Object.entries(vendored)) {
+  await build({
+    stdin: { contents: `module.exports = require(${JSON.stringify(name)});`, resolveDir: process.cwd(), loader: 'js' },
+    outfile: `dist/${file}`,
+    bundle: true,
+    platform: 'node',
+    format: 'cjs',
+    target: 'node20',
+    external: ['typescript'],
+    legalComments: 'none',
+    logLevel: 'warning',
+  });
+}
+
+const vendorPlugin = {
+  name: 'vendor',
+  setup(b) {
+    b.onResolve({ filter: /^(cosmiconfig|chalk)$/ }, (args) => ({ path: `./${vendored[args.path]}`, external: true }));
+  },
+};
+
 await build({
+  plugins: [vendorPlugin],
   entryPoints: ['src/cli.ts'],
   outfile: 'dist/cli.cjs',
   bundle: true,

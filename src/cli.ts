@@ -1,7 +1,6 @@
 // dockhook's entry: argv → command → exit status. Nothing runs at import time, heavy modules
 // load only in the commands that need them, and a fault of dockhook's never costs the user
 // their docker command (`exec` falls back to running docker plainly).
-import { spawnSync } from 'node:child_process';
 import { parseArgs } from 'node:util';
 import { createContext, type AppContext } from './app/context.js';
 import { childEnv, dockerBinary, exitStatus } from './io/docker.js';
@@ -97,7 +96,8 @@ async function run(ctx: AppContext, argv: string[]): Promise<number> {
 }
 
 /** Last resort for the shim: run docker exactly as the user asked, with no dockhook at all. */
-function plainDocker(ctx: AppContext, argv: string[]): number {
+async function plainDocker(ctx: AppContext, argv: string[]): Promise<number> {
+  const { spawnSync } = await import('node:child_process');
   const { docker } = splitDockerArgs(argv.slice(1));
   const result = spawnSync(dockerBinary(ctx.env), docker, { stdio: 'inherit', env: childEnv(ctx.env) });
   if (result.error) return 127;
@@ -120,11 +120,8 @@ export async function main(argv: string[]): Promise<number> {
   }
 }
 
+// Exit explicitly: a stray handle (a terminal stream, a timer) must not keep the shell waiting.
 main(process.argv.slice(2)).then(
-  (status) => {
-    process.exitCode = status;
-  },
-  () => {
-    process.exitCode = 2;
-  },
+  (status) => process.exit(status),
+  () => process.exit(2),
 );

@@ -125,7 +125,7 @@ function localServiceDown(facts: Facts, t: Translate, evidence: Evidence): Findi
   if (service && !service.dockerdRunning && (facts.ping.outcome === 'enoent' || facts.ping.outcome === 'refused')) {
     evidence.add(t('evidence.dockerd-not-running'));
     evidence.logs();
-    const state = manager === 'none' ? t('evidence.dockerd-not-running') : `${managerLabel(manager)}: stopped`;
+    const state = manager === 'none' ? t('evidence.dockerd-not-running') : manager === 'openrc' ? 'rc-service docker status → stopped' : 'service docker status → not running';
     return { cause: 'service-stopped', summary: t('cause.service-stopped', { state }), evidence: evidence.lines, fixes: [start] };
   }
   evidence.logs();

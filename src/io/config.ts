@@ -7,6 +7,7 @@
 // So: search only $XDG_CONFIG_HOME/dockhook, ~/.config/dockhook and the home directory, or the
 // file named by DOCKHOOK_CONFIG; construct the explorer with the cwd set to that trusted
 // directory; and make every executable format throw instead of loading.
+import { existsSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { validateConfig, DEFAULT_CONFIG, type Config } from '../core/config-schema.js';
 
@@ -43,6 +44,10 @@ async function inDirectory<T>(dir: string, work: () => Promise<T>): Promise<T> {
 }
 
 export async function loadConfig(env: Readonly<Record<string, string | undefined>>, home: string): Promise<LoadedConfig> {
+  // Most users have no config file: finding that out must not cost cosmiconfig's load time.
+  if (!env.DOCKHOOK_CONFIG && !trustedPlaces(env, home).some(({ dir, places }) => places.some((place) => existsSync(`${dir}/${place}`)))) {
+    return { config: structuredClone(DEFAULT_CONFIG), path: null, problems: [] };
+  }
   const { cosmiconfig } = await import('cosmiconfig');
   const loaders = Object.fromEntries(EXECUTABLE.map((ext) => [ext, refuse]));
   const explorerFor = (places: string[]) => cosmiconfig('dockhook', { searchStrategy: 'none', searchPlaces: places, loaders, cache: false });

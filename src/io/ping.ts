@@ -1,7 +1,6 @@
 // Is a daemon there? `HEAD /_ping` is the cheapest request the Engine answers (moby
 // api/swagger.yaml SystemPingHead); the CLI itself tries HEAD first (moby client/ping.go).
 import { connect as netConnect, type Socket } from 'node:net';
-import { connect as tlsConnect } from 'node:tls';
 import type { PingFacts } from '../core/types.js';
 import { runCommand } from './run.js';
 
@@ -20,7 +19,8 @@ export function pingEndpoint(url: string, options: PingOptions): Promise<PingFac
   if (tcp?.[1] && tcp[2]) {
     const host = tcp[1];
     const port = Number(tcp[2]);
-    if (options.tls) return pingSocket(() => tlsConnect({ host, port, rejectUnauthorized: false, servername: host }), options.timeoutMs, 'secureConnect');
+    // node:tls costs a few ms to load; only TLS endpoints pay for it.
+    if (options.tls) return import('node:tls').then(({ connect }) => pingSocket(() => connect({ host, port, rejectUnauthorized: false, servername: host }), options.timeoutMs, 'secureConnect'));
     return pingSocket(() => netConnect({ host, port }), options.timeoutMs);
   }
   if (/^ssh:\/\//i.test(url)) return pingSsh(url, options.timeoutMs);

@@ -1,6 +1,6 @@
 // The machine as the probes see it. Everything a probe touches comes through here, so a test
 // can hand the probes a different machine.
-import { constants, promises as fs, type Stats } from 'node:fs';
+import { constants, promises as fs, readFileSync, type Stats } from 'node:fs';
 import { userInfo } from 'node:os';
 import type { PingFacts, UserFacts } from '../core/types.js';
 import { pingEndpoint, type PingOptions } from './ping.js';
@@ -14,6 +14,8 @@ export interface System {
   run: Runner;
   ping: (url: string, options: PingOptions) => Promise<PingFacts>;
   readFile: (path: string) => Promise<string | null>;
+  /** For /proc only, which never blocks: a synchronous read. */
+  readProcSync: (path: string) => string | null;
   lstat: (path: string) => Promise<Stats | null>;
   stat: (path: string) => Promise<Stats | null>;
   canWrite: (path: string) => Promise<boolean>;
@@ -50,6 +52,13 @@ export function realSystem(env: System['env'] = process.env): System {
     run: runCommand,
     ping: pingEndpoint,
     readFile: (path) => orNull(fs.readFile(path, 'utf8')),
+    readProcSync: (path) => {
+      try {
+        return readFileSync(path, 'utf8');
+      } catch {
+        return null;
+      }
+    },
     lstat: (path) => orNull(fs.lstat(path)),
     stat: (path) => orNull(fs.stat(path)),
     canWrite: async (path) => (await orNull(fs.access(path, constants.W_OK).then(() => true))) === true,

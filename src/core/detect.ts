@@ -1,0 +1,656 @@
+// The detector: does text that docker printed on stderr say that it could not reach its daemon,
+// and if so which kind of failure and which endpoint? Pure: no I/O, only strings in and data out.
+//
+// Wordings, sources and the lookalikes that must not match are collected in
+// shared/research/error-messages.md; the section numbers below (§2.1 …) point there.
+//
+// How text becomes a verdict:
+//   bytes ──UTF-8 (streaming)──▶ physical lines ──ANSI stripped──▶ logical lines ──rules──▶ Detection
+// A logical line is a physical line plus the lines a terminal wrapped it onto (see `continues`).
+// The first logical line that matches a rule wins: the first connection error docker printed.
+
+import stripAnsi from 'strip-ansi';
+import type { Detection, ErrorKind } from './types.js';
+
+const NO_MATCH: Detection = { match: false };
+
+// ---------------------------------------------------------------------------------------------
+// Prefilter
+
+// Every rule below contains at least one of these fragments, so a logical line without any of
+// them is never handed to the rules. They are cut so that the letter whose case changed between
+// docker generations is left out ("Cannot connect"/"cannot connect", "Docker API"/"docker API",
+// §2), which lets the scan be case-sensitive: a case-insensitive alternation of the same fragments
+// runs at about half the speed on a BuildKit log, and the prefilter is what sets the throughput.
+// The connection wordings carry two independent fragments ("connect" and "daemon" or "docker API"),
+// so a terminal wrap that cuts one of them in two still leaves the other whole.
+// Fragments are kept at least five characters long: V8's regex engine skips ahead by the length of
+// the shortest alternative, and a three-letter "WSL" cost a fifth of the speed.
+const NEEDLES =
+  /onnect|aemon|ocker API|ndpoint|ontext|HTTPS server|X509 key|CA certificate|SSL error|TLS configuration|TLS data|tlsverify|\\pipe\\|API route|in this WSL/;
+
+// ---------------------------------------------------------------------------------------------
+// Rules
+
+/**
+ * A phrase as a case-insensitive regex source in which every space also matches no space at all:
+ * when a terminal wraps a line at a word boundary, copying the screen often drops the trailing
+ * space of the wrapped row, and the rejoined text then reads "…to theDocker daemon…".
+ */
+function phrase(words: string): string {
+  return words.split(' ').join('\\s*');
+}
+
+function rx(source: string): RegExp {
+  return new RegExp(source, 'i');
+}
+
+interface Rule {
+  /** Research id(s) of the wording, for tests and for people reading a verdict. */
+  readonly id: string;
+  readonly kind: ErrorKind;
+  readonly pattern: RegExp;
+  /** The message never names the client's endpoint (or names one that is not the client's). */
+  readonly noEndpoint?: boolean;
+}
+
+// Checked before everything else: `Error response from daemon: %w` means the daemon (or a proxy
+// in front of it) answered (moby client/request.go checkResponseErr), so it is a lookalike (§9 L1)
+// unless it is one of the §7 proxy answers that do mean "no daemon behind me".
+const DAEMON_ANSWERED = rx(phrase('error response from daemon:'));
+const DAEMON_ANSWER_EXCEPTIONS: readonly Rule[] = [
+  // T2: Go's TLS server answers plain HTTP with a 400 and this body (siderolabs/talos#6706, docker/compose#9790).
+  { id: 'T2', kind: 'tls-error', noEndpoint: true,
+    pattern: rx(`${phrase('error response from daemon:')}\\s*${phrase('client sent an http request to an https server')}`) },
+  // Docker Desktop for Mac's proxy with its VM down (docker/for-mac#4768, #5062; 1.12 betas: for-mac#39). The
+  // socket named is Desktop's internal one, not the client's endpoint.
+  { id: 'desktop-mac-proxy', kind: 'daemon-unreachable', noEndpoint: true,
+    pattern: rx(`${phrase('error response from daemon:')}\\s*dial\\s*unix\\s*\\S*(?:docker\\.raw\\.sock|com\\.docker\\.docker)`) },
+  // Docker Desktop for Windows' proxy with its backend down (docker/for-win#7186, #7243).
+  { id: 'desktop-windows-proxy', kind: 'daemon-unreachable', noEndpoint: true,
+    pattern: rx(`${phrase('error response from daemon:')}\\s*open\\s*\\\\\\\\\\.\\\\pipe\\\\`) },
+];
+
+// Context errors happen while the CLI builds its client, before any connection; their text can
+// wrap "no such file or directory", so they are tested first (§4, §10).
+const CONTEXT_RULES: readonly Rule[] = [
+  // docker/cli cli/command/cli.go: `unable to resolve docker endpoint: %w` (printed as `Failed to initialize: …` ≥ v23).
+  { id: 'C-resolve', kind: 'context-error', noEndpoint: true, pattern: rx(phrase('unable to resolve docker endpoint')) },
+  // docker/cli cli/command/cli.go resolveContextName, 19.03–20.10.
+  { id: 'C-current', kind: 'context-error', noEndpoint: true,
+    pattern: rx(`${phrase('current context')}\\s*"[^"]*"\\s*${phrase('is not found on the file system')}`) },
+  // docker/cli cli/context/store: contextDoesNotExistError, metadatastore.go get/getByID and the meta.json parse error.
+  { id: 'C-missing', kind: 'context-error', noEndpoint: true,
+    pattern: rx(`context\\s*"[^"]*"(?:\\s*${phrase('does not exist')}|:\\s*${phrase('context not found')}|:\\s*parsing\\s*\\S*meta\\.json)`) },
+  // docker/buildx store/storeutil GetCurrentEndpoint: `docker endpoint for %q not found` (a broken context store).
+  { id: 'C-buildx', kind: 'context-error', noEndpoint: true, pattern: rx(`${phrase('docker endpoint for')}\\s*"[^"]*"\\s*${phrase('not found')}`) },
+  // docker/cli cli/command/cli.go (≥ v23) and its ≤ 20.10 wording.
+  { id: 'C-conflict', kind: 'context-error', noEndpoint: true,
+    pattern: rx(`${phrase('conflicting options:')}\\s*(?:${phrase('cannot specify both --host and --context')}|${phrase('either specify --host or --context, not both')})`) },
+  // docker/cli cli/context/docker/load.go and cli/context/store/tlsstore.go: the context's endpoint or TLS material is broken.
+  { id: 'C-broken', kind: 'context-error', noEndpoint: true,
+    pattern: rx(`${phrase('cannot find docker endpoint in context')}|${phrase('failed to retrieve context tls info')}|${phrase('tls data for')}\\s*\\S+\\s*${phrase('does not exist')}`) },
+];
+
+const CONNECT_WRAPPER = `(?:${phrase('error during connect:')}|${phrase('an error occurred trying to connect:')})`;
+
+// TLS failures also arrive inside `error during connect:` (T4, T5), so they come before the
+// connection rules (§10).
+const TLS_RULES: readonly Rule[] = [
+  // T3: moby client/request.go (lower-cased in v23 by 10c56efa97).
+  { id: 'T3', kind: 'tls-error', pattern: rx(phrase('the server probably has client authentication (--tlsverify) enabled').replace(/[()]/g, '\\$&')) },
+  // T4, T5: E1 around Go's net/http and crypto/tls texts; "An error occurred trying to connect:" is the
+  // ≤ 1.12 form of the same wrapper (docker.machine#122).
+  { id: 'T4-T5', kind: 'tls-error',
+    pattern: rx(`${CONNECT_WRAPPER}.*(?:${phrase('server gave http response to https client')}|x509:|\\btls:|certificate signed by unknown authority|certificate is valid for|certificate has expired)`) },
+  // T6: docker/go-connections tlsconfig/config.go, vendored in docker/cli (the ≤ 1.x CLI capitalised "Could").
+  { id: 'T6', kind: 'tls-error',
+    pattern: rx(`${phrase('could not read ca certificate')}|${phrase('could not load x509 key pair')}|${phrase('error reading x509 key pair')}`) },
+  // compose v1 compose/cli/errors.py (`SSL error: %s`) and compose/cli/docker_client.py (TLSParameterError).
+  { id: 'compose1-tls', kind: 'tls-error', pattern: rx(`(?:^|\\s)${phrase('ssl error:')}|${phrase('tls configuration is invalid')}`) },
+  // docker-py _retrieve_server_version around a requests SSLError (compose ≥ 1.27, §5).
+  { id: 'dockerpy-tls', kind: 'tls-error', pattern: rx(`${phrase('error while fetching server api version:')}.*\\bSSL`) },
+];
+
+const PERMISSION_RULES: readonly Rule[] = [
+  // P1 (`Got permission denied … Docker daemon socket at %v: <cause>`, v1.13–v20.10), P2 (lower-case, v23–v28),
+  // P3 (`permission denied while trying to connect to the docker API at %v`, v29+): moby client/request.go.
+  { id: 'P1-P3', kind: 'permission-denied',
+    pattern: rx(`${phrase('permission denied while trying to connect to the docker')}\\s*(?:${phrase('daemon socket')}|api)\\s*at`) },
+  // docker-py _retrieve_server_version: ('Connection aborted.', PermissionError(13, 'Permission denied')) (§5).
+  { id: 'dockerpy-eacces', kind: 'permission-denied',
+    pattern: rx(`${phrase('error while fetching server api version:')}.*(?:PermissionError|error\\(13,|\\[Errno 13\\]|${phrase('permission denied')})`) },
+];
+
+const UNREACHABLE_RULES: readonly Rule[] = [
+  // D1 `Cannot connect to the Docker daemon at %s. Is the docker daemon running?`, D2 (no host; ≤ 1.12 also
+  // "Is 'docker -d' running on this host?"), D3 the hijack form `cannot connect to the Docker daemon. Is
+  // 'docker daemon' running on this host?: %w`: moby client/errors.go and client/hijack.go.
+  { id: 'D1-D3', kind: 'daemon-unreachable', pattern: rx(phrase('cannot connect to the docker daemon')) },
+  // F1 (`…; check if the path is correct and if the daemon is running: %w`), F2 (`… at %v: %w`): moby client/request.go, v29+.
+  { id: 'F1-F2', kind: 'daemon-unreachable', pattern: rx(phrase('failed to connect to the docker api at')) },
+  // W2 (`this error may indicate that the docker daemon is not running`, and the ≤ 19.03
+  // "This error may also indicate …"): only ever inside E1 on Windows.
+  { id: 'W2', kind: 'daemon-unreachable', pattern: rx(phrase('indicate that the docker daemon is not running')) },
+  // E1 `error during connect: %w`: the client's transport failed to reach the daemon (DNS, routes, ssh helper,
+  // a daemon that died mid-request). Only TLS failures share the wrapper and they were tested above.
+  { id: 'E1', kind: 'daemon-unreachable', pattern: rx(CONNECT_WRAPPER) },
+  // compose v1 compose/cli/errors.py conn_error_* (`Couldn't connect to Docker daemon at {url} - is it running?` and kin).
+  { id: 'compose1', kind: 'daemon-unreachable', pattern: rx(phrase("couldn't connect to docker daemon")) },
+  // docker-py _retrieve_server_version with the socket missing or refusing (compose ≥ 1.27 crashes with this, §5).
+  { id: 'dockerpy-conn', kind: 'daemon-unreachable',
+    pattern: rx(`${phrase('error while fetching server api version:')}.*(?:${phrase('connection aborted')}|${phrase('connection refused')}|FileNotFoundError|ConnectionRefusedError|${phrase('no such file')}|error\\((?:2|111),|${phrase('max retries exceeded')})`) },
+  // moby client/request.go checkResponseErr, empty body: `request returned %s for API route and version %s, …`
+  // (≥ v28 with the status number). Only a proxy answers a 5xx with an empty body — Rancher Desktop with its VM
+  // down (rancher-desktop#1156), Docker Desktop stuck starting its engine (docker/for-win#13909, #13834). A 4xx
+  // is the daemon refusing the route (§9 L17).
+  { id: 'proxy-5xx', kind: 'daemon-unreachable',
+    pattern: rx(`${phrase('request returned')}\\s*(?:5\\d\\d\\s*)?(?:${phrase('internal server error')}|${phrase('bad gateway')}|${phrase('service unavailable')}|${phrase('gateway timeout')})\\s*${phrase('for api route and version')}`) },
+  // The podman remote client behind the podman-docker shim (containers/podman#11192, podman#24905).
+  { id: 'podman', kind: 'daemon-unreachable', noEndpoint: true, pattern: rx(phrase('cannot connect to podman')) },
+  // Docker Desktop's helper left in a WSL distro while Desktop or its integration is off (docker/for-win#13088).
+  { id: 'wsl', kind: 'daemon-unreachable', noEndpoint: true,
+    pattern: rx(`the\\s*command\\s*'docker(?:-compose)?'\\s*${phrase('could not be found in this wsl')}\\s*[12]\\s*distro`) },
+  // D0, the ≤ 1.8 client's hint (ONLYOFFICE/Docker-CommunityServer#3).
+  { id: 'D0', kind: 'daemon-unreachable', pattern: rx(phrase('is your docker daemon up and running')) },
+];
+
+// T1: `%w.\n* Are you trying to connect to a TLS-enabled daemon without TLS?` (moby client/request.go) is a
+// line of its own after the failed request. Since 1.13 it is only added when the error says "malformed
+// HTTP response"; the ≤ 1.8 client printed it after every failure, next to D0, so the line before decides.
+const TLS_HINT = rx(phrase('are you trying to connect to a tls-enabled daemon without tls'));
+const MALFORMED_RESPONSE = rx(phrase('malformed http response'));
+
+// The cause at the end of a connection error says when it was really the socket refusing this user:
+// EACCES on connect(2) (the hijack form D3 never turns it into P1–P3, moby client/hijack.go), or a named
+// pipe refusing access on Windows. W1 ("must be run with elevated privileges") cannot decide it: the
+// branch choosing W1 or W2 was inverted from v20.10 to v26 (moby 1a5dafb31e, fixed in e6f41e22a7).
+const SOCKET_REFUSED_USER = /dial\s*unix\s*\S+:\s*connect:\s*permission\s*denied|open\s*\/\/\.\/pipe\/\S+:\s*access\s*is\s*denied/i;
+
+// ---------------------------------------------------------------------------------------------
+// Endpoint extraction (§3)
+
+/** Hosts the CLI puts in request URLs for ssh:// endpoints (docker/cli connhelper; `docker` before v20.10). */
+function isSshPlaceholderHost(host: string): boolean {
+  const lower = host.toLowerCase();
+  return lower === 'docker.example.com' || lower === 'docker';
+}
+
+/** The endpoint a request URL's host stands for: the socket path is URL-escaped into the host (moby buildRequest). */
+function endpointFromRequestHost(scheme: string, rawHost: string): string | null {
+  if (rawHost === '') return null;
+  if (/^%2f/i.test(rawHost)) {
+    let path: string;
+    try {
+      path = decodeURIComponent(rawHost);
+    } catch {
+      return null;
+    }
+    return path.startsWith('//./pipe/') ? `npipe://${path}` : `unix://${path}`;
+  }
+  if (isSshPlaceholderHost(rawHost)) return null;
+  void scheme;
+  return `tcp://${rawHost}`;
+}
+
+/** compose v1 names docker-py's base_url (§5): a placeholder for sockets, the real URL for tcp. */
+function endpointFromDockerPyUrl(url: string): string | null {
+  const lower = url.toLowerCase();
+  if (lower.startsWith('http+docker://')) return null;
+  if (lower.startsWith('http+unix://')) return `unix:///${url.slice('http+unix://'.length).replace(/^\/+/, '')}`;
+  const tcp = /^https?:\/\/([^/\s]+)/i.exec(url);
+  return tcp?.[1] !== undefined ? `tcp://${tcp[1]}` : null;
+}
+
+function trimUrlTail(url: string): string {
+  return url.replace(/[.,;:'")\]]+$/, '');
+}
+
+function acceptNamedUrl(url: string | undefined): string | null {
+  if (url === undefined) return null;
+  const trimmed = trimUrlTail(url);
+  if (trimmed === '') return null;
+  const host = /^https?:\/\/([^/]+)/i.exec(trimmed)?.[1];
+  if (host !== undefined && isSshPlaceholderHost(host)) return null;
+  return trimmed;
+}
+
+type EndpointSource = (line: string) => string | null;
+
+// In order of trust: the host the message names, then the request URL, then the dial inside the cause.
+const ENDPOINT_SOURCES: readonly EndpointSource[] = [
+  // D1: between "at " and ". Is the docker daemon running"; unix paths contain dots (docker.sock, .colima).
+  (line) => acceptNamedUrl(rx(`${phrase('cannot connect to the docker daemon at')}\\s*(\\S+?)\\.?(?=\\s|$)`).exec(line)?.[1]),
+  // P1/P2: after "socket at ", up to ": " — tcp hosts contain ":port", so never stop at a bare ":".
+  (line) => acceptNamedUrl(rx(`${phrase('docker daemon socket at')}\\s*(\\S+?)(?=:\\s|:?$)`).exec(line)?.[1]),
+  // P3 (to the end), F1 (up to ";"), F2 (up to ": ").
+  (line) => acceptNamedUrl(rx(`${phrase('docker api at')}\\s*([^;\\s]+?)(?=;|:\\s|:?\\s*$|\\s)`).exec(line)?.[1]),
+  // compose v1: `Couldn't connect to Docker daemon at {url} - is it running?`.
+  (line) => {
+    const url = rx(`${phrase("couldn't connect to docker daemon at")}\\s*(\\S+)`).exec(line)?.[1];
+    return url === undefined ? null : endpointFromDockerPyUrl(url);
+  },
+  // Request URL: `Get "http://%2Fvar%2Frun%2Fdocker.sock/v1.51/…"` (Go < 1.14 unquoted), or the URL in
+  // `request returned … for API route and version http://…`.
+  (line) => {
+    const request = /(?:\b(?:GET|POST|HEAD|PUT|DELETE|PATCH)\s+"?|for\s*api\s*route\s*and\s*version\s*)(https?):\/\/([^/"\s,]*)/i.exec(line);
+    return request?.[1] !== undefined && request[2] !== undefined ? endpointFromRequestHost(request[1], request[2]) : null;
+  },
+  // The dial inside the cause, all generations: `dial unix /var/run/docker.sock: …`, `open //./pipe/docker_engine: …`,
+  // `dial tcp 10.0.0.5:2376: …`.
+  (line) => {
+    const socket = /dial\s*unix\s*(\/[^\s:]+)/i.exec(line)?.[1];
+    return socket !== undefined ? `unix://${socket}` : null;
+  },
+  (line) => {
+    const pipe = /open\s*(\/\/\.\/pipe\/[^\s:]+)/i.exec(line)?.[1];
+    return pipe !== undefined ? `npipe://${pipe}` : null;
+  },
+  (line) => {
+    const address = /dial\s*tcp\s+(\[[0-9a-f:.%]+\]:\d+|[\w.-]+:\d+)/i.exec(line)?.[1];
+    return address !== undefined ? `tcp://${address}` : null;
+  },
+  // An ssh:// URL the message happens to name, since its request URL only shows the placeholder host.
+  (line) => acceptNamedUrl(/\bssh:\/\/[^\s"'),]+/i.exec(line)?.[0]),
+];
+
+/**
+ * The endpoint URL named in one message line: `unix:///var/run/docker.sock`, `tcp://10.0.0.5:2376`,
+ * `npipe:////./pipe/docker_engine`, or the socket decoded from a request URL; null when the line names
+ * none, or only the ssh placeholder host `http://docker.example.com`.
+ */
+export function extractEndpoint(line: string): string | null {
+  for (const source of ENDPOINT_SOURCES) {
+    const endpoint = source(line);
+    if (endpoint !== null) return endpoint;
+  }
+  return null;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Classifying one logical line
+
+function firstMatching(rules: readonly Rule[], text: string): Rule | undefined {
+  return rules.find((rule) => rule.pattern.test(text));
+}
+
+function verdict(rule: Rule, text: string, endpoint: string | null): Detection {
+  let kind = rule.kind;
+  if (kind === 'daemon-unreachable' && SOCKET_REFUSED_USER.test(text)) kind = 'permission-denied';
+  return { match: true, kind, endpoint: rule.noEndpoint === true ? null : endpoint, line: text };
+}
+
+/**
+ * The verdict on one logical line (ANSI already stripped). `previous` is the logical line before
+ * it: T1 and D0 are hints printed on a line of their own after the failed request.
+ */
+function classifyLogicalLine(text: string, previous: string): Detection {
+  if (DAEMON_ANSWERED.test(text)) {
+    const exception = firstMatching(DAEMON_ANSWER_EXCEPTIONS, text);
+    return exception === undefined ? NO_MATCH : verdict(exception, text, null);
+  }
+  const rule =
+    firstMatching(CONTEXT_RULES, text) ??
+    firstMatching(TLS_RULES, text) ??
+    firstMatching(PERMISSION_RULES, text) ??
+    firstMatching(UNREACHABLE_RULES, text);
+  if (rule !== undefined) {
+    const endpoint = extractEndpoint(text) ?? (rule.id === 'D0' ? extractEndpoint(previous) : null);
+    return verdict(rule, text, endpoint);
+  }
+  if (TLS_HINT.test(text)) {
+    const endpoint = extractEndpoint(text) ?? extractEndpoint(previous);
+    const kind: ErrorKind =
+      MALFORMED_RESPONSE.test(text) || MALFORMED_RESPONSE.test(previous) || !/dial\s*unix|no such file|connection refused/i.test(previous)
+        ? 'tls-error'
+        : 'daemon-unreachable';
+    return { match: true, kind, endpoint, line: text };
+  }
+  return NO_MATCH;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Physical lines into logical lines: undoing a terminal's wrapping
+//
+// Text pasted from a terminal (into an issue, or into `dockhook classify`) may carry a newline
+// wherever the terminal wrapped a long line. A hard wrap keeps every character, so a wrapped line is
+// rebuilt by plain concatenation; the rules tolerate a missing space for the copies that trim it.
+// Joining two lines that were really separate is the risk, so a line continues the one before only when
+//   - the one before is long enough to have been wrapped (terminals are at least this wide),
+//   - it does not end a sentence (docker's messages end in "?", "." or nothing),
+//   - this line does not look like the start of a message of its own (a log prefix, a prompt, a label,
+//     or one of the wordings above), and
+//   - once a logical line has two rows, every further row continues a row as wide as the first: a
+//     terminal wraps at a fixed width, so a shorter row was the last one.
+
+const MIN_WRAPPED_WIDTH = 40;
+
+const ENDS_SENTENCE = /[.?!]\s*$/;
+
+// Case matters here: with /i the label pattern would also take a wrapped row such as "ect: connection refused".
+const STARTS_MESSAGE_SHAPE = new RegExp(
+  `^(?:${[
+    '#\\d+\\s', // BuildKit plain progress: "#5 0.512 …"
+    '\\[', // "[+] Building", "[FAIL] DD0031", "[00:00:24]", "[16109] Failed to execute script"
+    '=>', // BuildKit tty progress
+    '```', // a pasted Markdown fence
+    '\\*\\s', // the "* Are you trying …" hints
+    '[$#>%]\\s', // a bare prompt
+    '[\\w.-]+@[\\w.-]+[:\\s]', // user@host prompt
+    'PS\\s+[A-Za-z]:\\\\', // PowerShell prompt
+    '[A-Za-z]:\\\\\\S*>', // cmd.exe prompt
+    '\\d{4}-\\d\\d-\\d\\d[T\\s]', // ISO timestamp
+    '\\d\\d:\\d\\d:\\d\\d', // time of day
+    '(?:time|level|msg)=', // logrus key=value
+    '(?:ERRO|WARN|INFO|DEBU|FATA|PANI)\\[', // logrus text
+    'Traceback\\b',
+    'File\\s"',
+    'During\\s+handling',
+    '[A-Z][\\w/.-]*:(?:\\s|$)', // a label: "Error:", "ERROR:", "Warning:", "Client:", "OS/Arch:"
+    '[\\w.]+(?:Error|Exception|Warning):\\s', // Python: "docker.errors.DockerException: …"
+    '(?:docker|docker-compose|error|warning|fatal):\\s',
+  ].join('|')})`,
+);
+
+const STARTS_MESSAGE_WORDING = rx(
+  `^(?:${[
+    'cannot connect to',
+    'got permission denied',
+    'permission denied while trying',
+    'failed to connect to the docker',
+    'error during connect',
+    'an error occurred trying to connect',
+    "couldn't connect to docker",
+    'unable to resolve docker endpoint',
+    'failed to initialize',
+    'request returned',
+    "the command '",
+    'error response from daemon',
+    'unable to find image',
+    'usage:',
+    "see '",
+    "run '",
+  ]
+    .map((start) => phrase(start))
+    .join('|')})`,
+);
+
+/** Could `next` be the rest of `line`, wrapped by a terminal? (Pairwise: ignores the width rule.) */
+function mayContinue(line: string, next: string): boolean {
+  const end = line.trimEnd();
+  if (end.length < MIN_WRAPPED_WIDTH || ENDS_SENTENCE.test(end)) return false;
+  const start = next.trimStart();
+  return start !== '' && !STARTS_MESSAGE_SHAPE.test(start) && !STARTS_MESSAGE_WORDING.test(start);
+}
+
+
+// ---------------------------------------------------------------------------------------------
+// Streaming
+
+const DEFAULT_WINDOW = 16 * 1024;
+const MIN_WINDOW = 1024;
+const LINE_BREAK = /\r\n|\r|\n/;
+
+interface Row {
+  /** The physical line, ANSI stripped. */
+  readonly text: string;
+  /** The raw line holds one of the NEEDLES, so the logical line it belongs to is worth judging. */
+  readonly hasNeedle: boolean;
+}
+
+/** Index at which the line terminator ending just before `endExclusive` starts ("\r\n" counts as one). */
+function terminatorStart(block: string, endExclusive: number): number {
+  const last = endExclusive - 1;
+  return block[last] === '\n' && block[last - 1] === '\r' ? last - 1 : last;
+}
+
+/**
+ * How many bytes at the end of `bytes` begin a UTF-8 sequence that is not complete yet. They wait for
+ * the next chunk, so a character split between chunks decodes as if it had arrived whole; anything
+ * else (complete or invalid) decodes now, exactly as it would within the whole stream.
+ */
+function incompleteUtf8Tail(bytes: Buffer): number {
+  for (let back = 1; back <= 3 && back <= bytes.length; back++) {
+    const byte = bytes[bytes.length - back] ?? 0;
+    if ((byte & 0xc0) === 0x80) continue; // a continuation byte: keep looking for the lead
+    const needed = byte >= 0xf0 && byte <= 0xf4 ? 4 : byte >= 0xe0 ? 3 : byte >= 0xc2 && byte <= 0xdf ? 2 : 1;
+    return needed > back ? back : 0;
+  }
+  return 0;
+}
+
+/** Start of the line whose terminator starts at `lineEnd`. */
+function lineStart(block: string, lineEnd: number): number {
+  if (lineEnd === 0) return 0;
+  return Math.max(block.lastIndexOf('\n', lineEnd - 1), block.lastIndexOf('\r', lineEnd - 1)) + 1;
+}
+
+/**
+ * Finds the first daemon-connection error in a byte stream fed in chunks of any size, split anywhere:
+ * inside a UTF-8 sequence (its first bytes wait for the rest), inside an ANSI escape or
+ * a line (only complete lines are stripped and judged; the unfinished one waits), or between the CR
+ * and the LF of a line break.
+ *
+ * Memory is bounded by the window, not by the length of the stream: a quarter of it for the
+ * unfinished line (a longer line keeps its head, where docker's message starts), half for the
+ * logical line being assembled, a quarter for the logical line before it. The window is counted in
+ * UTF-16 code units, which equals bytes for the ASCII that docker prints.
+ *
+ * Throughput comes from the prefilter: a block of complete lines without any of the NEEDLES is not
+ * split into lines at all; only its last two logical lines are kept, because they may still join the
+ * next block or be the line before a hint.
+ */
+export class StreamDetector {
+  readonly #lineLimit: number;
+  readonly #logicalLimit: number;
+  readonly #previousLimit: number;
+  /** The first bytes of a UTF-8 sequence whose rest has not arrived. */
+  #pendingBytes: Buffer | null = null;
+  /** The line begun but not yet ended, raw; cut to #lineLimit. */
+  #unfinished = '';
+  /** #unfinished was cut: the rest of that line is being skipped. */
+  #unfinishedCut = false;
+  /** The last text seen ended with a CR, so a LF arriving first is its other half. */
+  #afterCarriageReturn = false;
+  #logical: Row[] = [];
+  #logicalLength = 0;
+  #previous = '';
+  #result: Detection | null = null;
+  #ended = false;
+
+  constructor(options?: { windowBytes?: number }) {
+    const window = Math.max(MIN_WINDOW, Math.floor(options?.windowBytes ?? DEFAULT_WINDOW));
+    this.#lineLimit = Math.floor(window / 4);
+    this.#logicalLimit = Math.floor(window / 2);
+    this.#previousLimit = window - this.#lineLimit - this.#logicalLimit;
+  }
+
+  /** Feed bytes, or text already decoded, as they arrive. Ignored after a match or after end(). */
+  push(chunk: Buffer | string): void {
+    if (this.#result !== null || this.#ended) return;
+    const text = typeof chunk === 'string' ? chunk : this.#decode(chunk);
+    if (text !== '') this.#consume(text);
+  }
+
+  /** Flush the rest (a last line without a line break) and return the final verdict. */
+  end(): Detection {
+    if (!this.#ended) {
+      this.#ended = true;
+      const rest = this.#pendingBytes?.toString('utf8') ?? '';
+      this.#pendingBytes = null;
+      if (this.#result === null && rest !== '') this.#consume(rest);
+      if (this.#result === null && (this.#unfinished !== '' || this.#unfinishedCut)) this.#addRow(this.#unfinished);
+      if (this.#result === null) this.#closeLogical();
+      this.#release();
+    }
+    return this.#result ?? NO_MATCH;
+  }
+
+  /**
+   * The verdict so far. Before end() the logical line still being assembled is judged as it stands
+   * (a further wrapped row could still lengthen its endpoint); the unfinished physical line is not.
+   */
+  get detection(): Detection {
+    if (this.#result !== null || this.#ended) return this.#result ?? NO_MATCH;
+    return this.#judgeLogical() ?? NO_MATCH;
+  }
+
+  /** Characters of stream text held right now; never more than the window. */
+  get retainedChars(): number {
+    return this.#unfinished.length + this.#logicalLength + this.#previous.length + (this.#pendingBytes?.length ?? 0);
+  }
+
+  // Buffer#toString decodes about five times faster than TextDecoder in streaming mode, which alone
+  // would have held the whole detector under 200 MB/s.
+  #decode(chunk: Buffer): string {
+    const bytes = this.#pendingBytes === null ? chunk : Buffer.concat([this.#pendingBytes, chunk]);
+    const tail = incompleteUtf8Tail(bytes);
+    this.#pendingBytes = tail > 0 ? Buffer.from(bytes.subarray(bytes.length - tail)) : null;
+    return bytes.toString('utf8', 0, bytes.length - tail);
+  }
+
+  #consume(input: string): void {
+    const text = this.#afterCarriageReturn && input.startsWith('\n') ? input.slice(1) : input;
+    this.#afterCarriageReturn = false;
+    if (text === '') return;
+    const lastBreak = Math.max(text.lastIndexOf('\n'), text.lastIndexOf('\r'));
+    if (lastBreak < 0) {
+      this.#extendUnfinished(text);
+      return;
+    }
+    this.#afterCarriageReturn = text.endsWith('\r');
+    let block: string;
+    if (this.#unfinishedCut) {
+      // The first line of this text ends a line already cut at the limit: its head stands for it.
+      const firstBreak = text.search(/[\r\n]/);
+      block = this.#unfinished + text.slice(firstBreak, lastBreak + 1);
+    } else {
+      block = this.#unfinished + text.slice(0, lastBreak + 1);
+    }
+    this.#unfinished = '';
+    this.#unfinishedCut = false;
+    this.#consumeBlock(block);
+    this.#extendUnfinished(text.slice(lastBreak + 1));
+  }
+
+  #extendUnfinished(text: string): void {
+    if (this.#unfinishedCut || text === '') return;
+    const line = this.#unfinished + text;
+    if (line.length > this.#lineLimit) {
+      this.#unfinished = line.slice(0, this.#lineLimit);
+      this.#unfinishedCut = true;
+    } else {
+      this.#unfinished = line;
+    }
+  }
+
+  /** `block` holds complete lines only: it ends with a line terminator. */
+  #consumeBlock(block: string): void {
+    let from = 0;
+    if (!NEEDLES.test(block) && !this.#logical.some((row) => row.hasNeedle)) {
+      from = this.#restartOffset(block);
+      if (from > 0) this.#dropLogical();
+    }
+    const lines = (from > 0 ? block.slice(from) : block).split(LINE_BREAK);
+    lines.pop(); // the empty string after the final terminator
+    for (const line of lines) {
+      this.#addRow(line);
+      if (this.#result !== null) return;
+    }
+  }
+
+  /**
+   * Where to resume in a block without needles. No logical line in it can match, so only its last two
+   * matter: the last may continue into the next block, the one before is the `previous` of what
+   * follows. Both start at a line that cannot continue the line above it — a decision that needs no
+   * knowledge of wrap widths, so it can be made walking backwards. Returns 0 when the block holds
+   * fewer than two such starts (then every line is replayed).
+   */
+  #restartOffset(block: string): number {
+    let lineEnd = terminatorStart(block, block.length);
+    let start = lineStart(block, lineEnd);
+    let below = strip(block.slice(start, Math.min(lineEnd, start + this.#lineLimit)));
+    let starts = 0;
+    while (start > 0) {
+      lineEnd = terminatorStart(block, start);
+      const aboveStart = lineStart(block, lineEnd);
+      const above = strip(block.slice(aboveStart, Math.min(lineEnd, aboveStart + this.#lineLimit)));
+      if (!mayContinue(above, below)) {
+        starts += 1;
+        if (starts === 2) return start;
+      }
+      start = aboveStart;
+      below = above;
+    }
+    return 0;
+  }
+
+  #addRow(raw: string): void {
+    const cut = raw.length > this.#lineLimit ? raw.slice(0, this.#lineLimit) : raw;
+    const row: Row = { text: strip(cut), hasNeedle: NEEDLES.test(cut) };
+    if (!this.#continuesLogical(row.text)) {
+      this.#closeLogical();
+      if (this.#result !== null) return;
+    }
+    this.#logical.push(row);
+    this.#logicalLength += row.text.length;
+    while (this.#logicalLength > this.#logicalLimit && this.#logical.length > 1) {
+      const dropped = this.#logical.shift();
+      this.#logicalLength -= dropped?.text.length ?? 0;
+    }
+  }
+
+  #continuesLogical(next: string): boolean {
+    const first = this.#logical[0];
+    const last = this.#logical[this.#logical.length - 1];
+    if (first === undefined || last === undefined || !mayContinue(last.text, next)) return false;
+    return this.#logical.length < 2 || last.text.trimEnd().length >= first.text.trimEnd().length;
+  }
+
+  #logicalText(): string {
+    return this.#logical.map((row) => row.text).join('').trim();
+  }
+
+  #judgeLogical(): Detection | null {
+    if (!this.#logical.some((row) => row.hasNeedle)) return null;
+    const detection = classifyLogicalLine(this.#logicalText(), this.#previous);
+    return detection.match ? detection : null;
+  }
+
+  #closeLogical(): void {
+    if (this.#logical.length === 0) return;
+    const detection = this.#judgeLogical();
+    if (detection !== null) {
+      this.#result = detection;
+      this.#release();
+      return;
+    }
+    const text = this.#logicalText();
+    this.#previous = text.length > this.#previousLimit ? text.slice(text.length - this.#previousLimit) : text;
+    this.#dropLogical();
+  }
+
+  #dropLogical(): void {
+    this.#logical = [];
+    this.#logicalLength = 0;
+  }
+
+  #release(): void {
+    this.#pendingBytes = null;
+    this.#unfinished = '';
+    this.#unfinishedCut = false;
+    this.#previous = '';
+    this.#dropLogical();
+  }
+}
+
+function strip(text: string): string {
+  return stripAnsi(text);
+}
+
+/** The verdict on a whole text, e.g. what `dockhook classify` read on stdin. */
+export function classify(text: string): Detection {
+  const detector = new StreamDetector();
+  detector.push(text);
+  return detector.end();
+}
