@@ -2,7 +2,7 @@
 import type { AppContext } from './context.js';
 import { investigate } from './investigate.js';
 import { spawn } from 'node:child_process';
-import { applyFix } from './apply.js';
+import { applyFix, concreteArgv } from './apply.js';
 import { isReachable } from '../core/diagnose.js';
 import { isSafe } from '../core/fixes.js';
 import type { Config } from '../core/config-schema.js';
@@ -10,7 +10,7 @@ import type { Fix } from '../core/types.js';
 import { childEnv, dockerBinary, exitStatus } from '../io/docker.js';
 import { askKey, canPrompt } from '../io/prompt.js';
 import { commandLine } from '../io/render.js';
-import { renderFixes } from '../commands/doctor.js';
+import { envChanges, renderFixes } from '../commands/doctor.js';
 
 export interface FailureInput {
   /** docker's arguments, as the user typed them. */
@@ -46,10 +46,14 @@ export async function handleFailure(ctx: AppContext, input: FailureInput): Promi
   const docker = dockerBinary(ctx.env);
   const shown = commandLine(['docker', ...input.dockerArgs]);
   const interactive = canPrompt(ctx.env, ctx.stderrIsTTY);
+  const concrete = (argv: readonly string[]) => concreteArgv(argv, { config, uid: ctx.sys.user.uid, dockerBinary: 'docker' });
 
   if (!interactive && input.mode !== 'fix-yes' && input.mode !== 'dry-run') {
     // No terminal: one short hint, never a question, never a hang.
-    const command = first ? (first.commands[0] ? commandLine(first.commands[0]) : first.title) : diagnosis.fixes[0]?.title;
+    const command = !first ? diagnosis.fixes[0]?.title
+      : first.commands[0] ? commandLine(concrete(first.commands[0]))
+      : Object.keys(first.env).length > 0 ? envChanges(first)
+      : first.title;
     ctx.say(command ? t('hint.no-tty', { summary: diagnosis.summary, command }) : t('hint.no-fix', { summary: diagnosis.summary }));
     const auto = first && autoApplies(first, config.autoApply) ? first : null;
     if (!auto) return standalone ? 1 : input.status;
@@ -57,7 +61,7 @@ export async function handleFailure(ctx: AppContext, input: FailureInput): Promi
 
   const lines = [c.bold(t('prompt.header', { summary: diagnosis.summary }))];
   for (const line of diagnosis.evidence.slice(1)) lines.push(c.dim(`  ${line}`));
-  if (diagnosis.fixes.length > 0) lines.push(...renderFixes(diagnosis.fixes, t, c));
+  if (diagnosis.fixes.length > 0) lines.push(...renderFixes(diagnosis.fixes, t, c, concrete));
   if (interactive || input.mode === 'dry-run' || input.mode === 'fix-yes') ctx.say(lines.join('\n'));
   if (!first || input.mode === 'dry-run') return standalone ? (first ? 1 : 1) : input.status;
 

@@ -1,5 +1,6 @@
 // `dockhook doctor [--json]`: probe the current endpoint, report, diagnose.
 import type { AppContext } from '../app/context.js';
+import { concreteArgv } from '../app/apply.js';
 import { investigate, type Investigation } from '../app/investigate.js';
 import { isReachable } from '../core/diagnose.js';
 import type { Translate } from '../core/messages/index.js';
@@ -36,12 +37,13 @@ export function envChanges(fix: Fix): string {
     .join('; ');
 }
 
-export function renderFixes(fixes: readonly Fix[], t: Translate, c: Palette, indent = '  '): string[] {
+/** `concrete` turns a catalogue argv into what would really run here (sudo swapped or dropped). */
+export function renderFixes(fixes: readonly Fix[], t: Translate, c: Palette, concrete: (argv: readonly string[]) => string[] = (a) => [...a], indent = '  '): string[] {
   const lines: string[] = [];
   fixes.forEach((fix, index) => {
     const marks = [fix.privileged ? t('report.fix-privileged') : null, fix.rootEquivalent ? c.warn(t('report.fix-root-equivalent')) : null].filter(Boolean).join(' ');
     lines.push(`${indent}${index + 1}. ${fix.title}${marks ? ` ${marks}` : ''}`);
-    for (const argv of fix.commands) lines.push(`${indent}   ${c.cmd(commandLine(argv))}`);
+    for (const argv of fix.commands) lines.push(`${indent}   ${c.cmd(commandLine(concrete(argv)))}`);
     if (Object.keys(fix.env).length > 0) lines.push(`${indent}   ${c.cmd(t('report.fix-env', { changes: envChanges(fix) }))}`);
   });
   return lines;
@@ -67,7 +69,7 @@ export async function doctorCommand(ctx: AppContext, options: { json: boolean })
   }
   if (diagnosis.fixes.length > 0) {
     lines.push(t('report.fixes'));
-    lines.push(...renderFixes(diagnosis.fixes, t, c));
+    lines.push(...renderFixes(diagnosis.fixes, t, c, (argv) => concreteArgv(argv, { config, uid: ctx.sys.user.uid, dockerBinary: 'docker' })));
   }
   ctx.say(lines.join('\n'));
   return reachable ? 0 : 1;
