@@ -22,12 +22,16 @@ const NO_MATCH: Detection = { match: false };
 // docker generations is left out ("Cannot connect"/"cannot connect", "Docker API"/"docker API",
 // §2), which lets the scan be case-sensitive: a case-insensitive alternation of the same fragments
 // runs at about half the speed on a BuildKit log, and the prefilter is what sets the throughput.
-// The connection wordings carry two independent fragments ("connect" and "daemon" or "docker API"),
-// so a terminal wrap that cuts one of them in two still leaves the other whole.
-// Fragments are kept at least five characters long: V8's regex engine skips ahead by the length of
-// the shortest alternative, and a three-letter "WSL" cost a fifth of the speed.
+// Most wordings carry two fragments far apart ("connect" and "daemon", "docker API" or "fetching
+// server"; "context" and "conflicting"), so a terminal wrap that cuts one in two leaves the other whole.
+// Only rows are tested, never rows rejoined: a fragment that exists only across a wrap is not seen,
+// and that keeps the block-level fast path below exact.
+// How a fragment starts matters as much as how long it is: V8's regex engine skips ahead by the length
+// of the shortest alternative and checks the first characters, so a three-letter "WSL" cost a fifth of
+// the speed and "--host" (a dash starts every apt option) more than half; each fragment below starts
+// inside a word for that reason.
 const NEEDLES =
-  /onnect|aemon|ocker API|ndpoint|ontext|HTTPS server|X509 key|CA certificate|SSL error|TLS configuration|TLS data|tlsverify|\\pipe\\|API route|in this WSL/;
+  /onnect|aemon|ocker API|etching server|ndpoint|ontext|onflicting|ile system, pl|HTTPS server|X509 key|CA certificate|SSL error|TLS configuration|TLS data|tlsverify|ertification sett|\\pipe\\|API route|in this WSL/;
 
 // ---------------------------------------------------------------------------------------------
 // Rules
@@ -220,7 +224,7 @@ type EndpointSource = (line: string) => string | null;
 // In order of trust: the host the message names, then the request URL, then the dial inside the cause.
 const ENDPOINT_SOURCES: readonly EndpointSource[] = [
   // D1: between "at " and ". Is the docker daemon running"; unix paths contain dots (docker.sock, .colima).
-  (line) => acceptNamedUrl(rx(`${phrase('cannot connect to the docker daemon at')}\\s*(\\S+?)\\.?(?=\\s|$)`).exec(line)?.[1]),
+  (line) => acceptNamedUrl(rx(`${phrase('cannot connect to the docker daemon at')}\\s*(\\S+?)(?=\\.\\s*is\\s|\\.?(?:\\s|$))`).exec(line)?.[1]),
   // P1/P2: after "socket at ", up to ": " — tcp hosts contain ":port", so never stop at a bare ":".
   (line) => acceptNamedUrl(rx(`${phrase('docker daemon socket at')}\\s*(\\S+?)(?=:\\s|:?$)`).exec(line)?.[1]),
   // P3 (to the end), F1 (up to ";"), F2 (up to ": ").
@@ -247,11 +251,11 @@ const ENDPOINT_SOURCES: readonly EndpointSource[] = [
     return pipe !== undefined ? `npipe://${pipe}` : null;
   },
   (line) => {
-    const address = /dial\s*tcp\s+(\[[0-9a-f:.%]+\]:\d+|[\w.-]+:\d+)/i.exec(line)?.[1];
+    const address = /dial\s*tcp\s*(\[[0-9a-f:.%]+\]:\d+|[\w.-]+:\d+)/i.exec(line)?.[1];
     return address !== undefined ? `tcp://${address}` : null;
   },
   // An ssh:// URL the message happens to name, since its request URL only shows the placeholder host.
-  (line) => acceptNamedUrl(/\bssh:\/\/[^\s"'),]+/i.exec(line)?.[0]),
+  (line) => acceptNamedUrl(/\bssh:\/\/[^\s"'),:/]+(?::\d+)?(?:\/[^\s"'),:]*)?/i.exec(line)?.[0]),
 ];
 
 /**
@@ -320,12 +324,21 @@ function classifyLogicalLine(text: string, previous: string): Detection {
 //   - it does not end a sentence (docker's messages end in "?", "." or nothing),
 //   - this line does not look like the start of a message of its own (a log prefix, a prompt, a label,
 //     or one of the wordings above), and
-//   - once a logical line has two rows, every further row continues a row as wide as the first: a
-//     terminal wraps at a fixed width, so a shorter row was the last one.
+//   - once a logical line has two rows, a further row only continues a row as wide as the first: a
+//     terminal wraps at a fixed width, so a narrower row was the last one.
 
 const MIN_WRAPPED_WIDTH = 40;
 
 const ENDS_SENTENCE = /[.?!]\s*$/;
+// A dot with a word right before it, and right after the break a lowercase letter, a digit or path
+// punctuation, is more likely a path, a version or a Go error chain cut by the wrap ("docker." /
+// "sock", "v1." / "24", "npipe:////." / "/pipe", "not running." / ": Get") than a sentence end.
+const DOT_IN_TOKEN = /[^\s.]\.$/;
+const CONTINUES_TOKEN = /^(?:[a-z0-9/_%:;,)]|-(?!\s))/;
+// A hard wrap at a word boundary leaves the space on the next row: one space, then the next word.
+// D1–D3 go on after a full stop ("… daemon. Is the docker daemon running", "Is 'docker daemon' running
+// on this host?: dial unix …"), and no message of docker's begins with "Is".
+const WRAPPED_AT_SPACE = /^(?: \S|Is\s+(?:the|'docker)\b)/;
 
 // Case matters here: with /i the label pattern would also take a wrapped row such as "ect: connection refused".
 const STARTS_MESSAGE_SHAPE = new RegExp(
@@ -336,7 +349,7 @@ const STARTS_MESSAGE_SHAPE = new RegExp(
     '```', // a pasted Markdown fence
     '\\*\\s', // the "* Are you trying …" hints
     '[$#>%]\\s', // a bare prompt
-    '[\\w.-]+@[\\w.-]+[:\\s]', // user@host prompt
+    '[\\w.-]+@[\\w.-]+:\\S*[$#%>](?:\\s|$)', // user@host:~$ prompt
     'PS\\s+[A-Za-z]:\\\\', // PowerShell prompt
     '[A-Za-z]:\\\\\\S*>', // cmd.exe prompt
     '\\d{4}-\\d\\d-\\d\\d[T\\s]', // ISO timestamp
@@ -378,7 +391,10 @@ const STARTS_MESSAGE_WORDING = rx(
 /** Could `next` be the rest of `line`, wrapped by a terminal? (Pairwise: ignores the width rule.) */
 function mayContinue(line: string, next: string): boolean {
   const end = line.trimEnd();
-  if (end.length < MIN_WRAPPED_WIDTH || ENDS_SENTENCE.test(end)) return false;
+  if (end.length < MIN_WRAPPED_WIDTH) return false;
+  if (ENDS_SENTENCE.test(end) && !(end === line && DOT_IN_TOKEN.test(end) && CONTINUES_TOKEN.test(next)) && !WRAPPED_AT_SPACE.test(next)) {
+    return false;
+  }
   const start = next.trimStart();
   return start !== '' && !STARTS_MESSAGE_SHAPE.test(start) && !STARTS_MESSAGE_WORDING.test(start);
 }
@@ -386,74 +402,97 @@ function mayContinue(line: string, next: string): boolean {
 
 // ---------------------------------------------------------------------------------------------
 // Streaming
+//
+// The stream is scanned as a byte string: one character per byte (Buffer#toString('latin1')). The
+// NEEDLES are ASCII and CR/LF never occur inside a UTF-8 sequence, so lines are found and prefiltered on
+// the bytes, and only the few rows that are actually looked at get decoded. That keeps chunks holding
+// CJK test names or "✔" from becoming two-byte strings, on which the prefilter runs at a third of the
+// speed, and it makes a character split between two chunks a non-event. It also makes the window a
+// true byte count.
 
 const DEFAULT_WINDOW = 16 * 1024;
 const MIN_WINDOW = 1024;
-const LINE_BREAK = /\r\n|\r|\n/;
+const NEEDLE_SCAN = new RegExp(NEEDLES.source, 'g');
 
 interface Row {
-  /** The physical line, ANSI stripped. */
+  /** The physical line, decoded and ANSI stripped. */
   readonly text: string;
+  /** Its size in the stream, in bytes. */
+  readonly bytes: number;
   /** The raw line holds one of the NEEDLES, so the logical line it belongs to is worth judging. */
   readonly hasNeedle: boolean;
 }
 
-/** Index at which the line terminator ending just before `endExclusive` starts ("\r\n" counts as one). */
+function toByteString(chunk: Buffer | string): string {
+  return (typeof chunk === 'string' ? Buffer.from(chunk, 'utf8') : chunk).toString('latin1');
+}
+
+function decodeRow(bytes: string): string {
+  return stripAnsi(Buffer.from(bytes, 'latin1').toString('utf8'));
+}
+
+/**
+ * Index of the last CR or LF before `before`, or -1. A loop rather than two lastIndexOf calls: a
+ * stream with LF endings has no CR, and lastIndexOf('\r') would walk the whole block every time.
+ */
+function lastBreakBefore(text: string, before: number): number {
+  for (let index = before - 1; index >= 0; index--) {
+    const code = text.charCodeAt(index);
+    if (code === 0x0a || code === 0x0d) return index;
+  }
+  return -1;
+}
+
+/** Start of the line that holds the character at `index` (or whose terminator starts there). */
+function lineStart(block: string, index: number): number {
+  return lastBreakBefore(block, index) + 1;
+}
+
+/** Index of the terminator of the line starting at `start` (the block's length if it has none). */
+function lineEnd(block: string, start: number): number {
+  for (let index = start; index < block.length; index++) {
+    const code = block.charCodeAt(index);
+    if (code === 0x0a || code === 0x0d) return index;
+  }
+  return block.length;
+}
+
+/** Index at which the terminator ending just before `endExclusive` starts ("\r\n" counts as one). */
 function terminatorStart(block: string, endExclusive: number): number {
   const last = endExclusive - 1;
   return block[last] === '\n' && block[last - 1] === '\r' ? last - 1 : last;
 }
 
-/**
- * How many bytes at the end of `bytes` begin a UTF-8 sequence that is not complete yet. They wait for
- * the next chunk, so a character split between chunks decodes as if it had arrived whole; anything
- * else (complete or invalid) decodes now, exactly as it would within the whole stream.
- */
-function incompleteUtf8Tail(bytes: Buffer): number {
-  for (let back = 1; back <= 3 && back <= bytes.length; back++) {
-    const byte = bytes[bytes.length - back] ?? 0;
-    if ((byte & 0xc0) === 0x80) continue; // a continuation byte: keep looking for the lead
-    const needed = byte >= 0xf0 && byte <= 0xf4 ? 4 : byte >= 0xe0 ? 3 : byte >= 0xc2 && byte <= 0xdf ? 2 : 1;
-    return needed > back ? back : 0;
-  }
-  return 0;
-}
-
-/** Start of the line whose terminator starts at `lineEnd`. */
-function lineStart(block: string, lineEnd: number): number {
-  if (lineEnd === 0) return 0;
-  return Math.max(block.lastIndexOf('\n', lineEnd - 1), block.lastIndexOf('\r', lineEnd - 1)) + 1;
+/** Where the next line starts, given the index of a terminator ("\r\n" counts as one). */
+function afterTerminator(block: string, terminator: number): number {
+  return block[terminator] === '\r' && block[terminator + 1] === '\n' ? terminator + 2 : terminator + 1;
 }
 
 /**
  * Finds the first daemon-connection error in a byte stream fed in chunks of any size, split anywhere:
- * inside a UTF-8 sequence (its first bytes wait for the rest), inside an ANSI escape or
- * a line (only complete lines are stripped and judged; the unfinished one waits), or between the CR
- * and the LF of a line break.
+ * inside a UTF-8 sequence, inside an ANSI escape or a line (only complete lines are decoded, stripped
+ * and judged; the unfinished one waits), or between the CR and the LF of a line break.
  *
  * Memory is bounded by the window, not by the length of the stream: a quarter of it for the
  * unfinished line (a longer line keeps its head, where docker's message starts), half for the
- * logical line being assembled, a quarter for the logical line before it. The window is counted in
- * UTF-16 code units, which equals bytes for the ASCII that docker prints.
+ * logical line being assembled, a quarter for the logical line before it.
  *
- * Throughput comes from the prefilter: a block of complete lines without any of the NEEDLES is not
- * split into lines at all; only its last two logical lines are kept, because they may still join the
- * next block or be the line before a hint.
+ * Throughput comes from the prefilter: lines are looked at one by one only around a needle; a
+ * stretch of lines without any is skipped but for its last two logical lines, which may still join
+ * what follows or be the line before a hint.
  */
 export class StreamDetector {
   readonly #lineLimit: number;
   readonly #logicalLimit: number;
   readonly #previousLimit: number;
-  /** The first bytes of a UTF-8 sequence whose rest has not arrived. */
-  #pendingBytes: Buffer | null = null;
-  /** The line begun but not yet ended, raw; cut to #lineLimit. */
+  /** The line begun but not yet ended, as bytes; cut to #lineLimit. */
   #unfinished = '';
   /** #unfinished was cut: the rest of that line is being skipped. */
   #unfinishedCut = false;
-  /** The last text seen ended with a CR, so a LF arriving first is its other half. */
+  /** The last byte seen was a CR, so a LF arriving first is its other half. */
   #afterCarriageReturn = false;
   #logical: Row[] = [];
-  #logicalLength = 0;
+  #logicalBytes = 0;
   #previous = '';
   #result: Detection | null = null;
   #ended = false;
@@ -465,20 +504,16 @@ export class StreamDetector {
     this.#previousLimit = window - this.#lineLimit - this.#logicalLimit;
   }
 
-  /** Feed bytes, or text already decoded, as they arrive. Ignored after a match or after end(). */
+  /** Feed bytes, or text (taken as UTF-8), as they arrive. Ignored after a match or after end(). */
   push(chunk: Buffer | string): void {
-    if (this.#result !== null || this.#ended) return;
-    const text = typeof chunk === 'string' ? chunk : this.#decode(chunk);
-    if (text !== '') this.#consume(text);
+    if (this.#result !== null || this.#ended || chunk.length === 0) return;
+    this.#consume(toByteString(chunk));
   }
 
   /** Flush the rest (a last line without a line break) and return the final verdict. */
   end(): Detection {
     if (!this.#ended) {
       this.#ended = true;
-      const rest = this.#pendingBytes?.toString('utf8') ?? '';
-      this.#pendingBytes = null;
-      if (this.#result === null && rest !== '') this.#consume(rest);
       if (this.#result === null && (this.#unfinished !== '' || this.#unfinishedCut)) this.#addRow(this.#unfinished);
       if (this.#result === null) this.#closeLogical();
       this.#release();
@@ -495,38 +530,27 @@ export class StreamDetector {
     return this.#judgeLogical() ?? NO_MATCH;
   }
 
-  /** Characters of stream text held right now; never more than the window. */
-  get retainedChars(): number {
-    return this.#unfinished.length + this.#logicalLength + this.#previous.length + (this.#pendingBytes?.length ?? 0);
-  }
-
-  // Buffer#toString decodes about five times faster than TextDecoder in streaming mode, which alone
-  // would have held the whole detector under 200 MB/s.
-  #decode(chunk: Buffer): string {
-    const bytes = this.#pendingBytes === null ? chunk : Buffer.concat([this.#pendingBytes, chunk]);
-    const tail = incompleteUtf8Tail(bytes);
-    this.#pendingBytes = tail > 0 ? Buffer.from(bytes.subarray(bytes.length - tail)) : null;
-    return bytes.toString('utf8', 0, bytes.length - tail);
+  /**
+   * What is held right now: bytes of stream text, plus the characters of the one logical line kept
+   * decoded. Never more than the window.
+   */
+  get retainedSize(): number {
+    return this.#unfinished.length + this.#logicalBytes + this.#previous.length;
   }
 
   #consume(input: string): void {
     const text = this.#afterCarriageReturn && input.startsWith('\n') ? input.slice(1) : input;
     this.#afterCarriageReturn = false;
     if (text === '') return;
-    const lastBreak = Math.max(text.lastIndexOf('\n'), text.lastIndexOf('\r'));
+    const lastBreak = lastBreakBefore(text, text.length);
     if (lastBreak < 0) {
       this.#extendUnfinished(text);
       return;
     }
     this.#afterCarriageReturn = text.endsWith('\r');
-    let block: string;
-    if (this.#unfinishedCut) {
-      // The first line of this text ends a line already cut at the limit: its head stands for it.
-      const firstBreak = text.search(/[\r\n]/);
-      block = this.#unfinished + text.slice(firstBreak, lastBreak + 1);
-    } else {
-      block = this.#unfinished + text.slice(0, lastBreak + 1);
-    }
+    // When the line under way was cut, the first line of this text only ends it: its head stands for it.
+    const firstLineEnd = this.#unfinishedCut ? lineEnd(text, 0) : 0;
+    const block = this.#unfinished + text.slice(firstLineEnd, lastBreak + 1);
     this.#unfinished = '';
     this.#unfinishedCut = false;
     this.#consumeBlock(block);
@@ -546,57 +570,85 @@ export class StreamDetector {
 
   /** `block` holds complete lines only: it ends with a line terminator. */
   #consumeBlock(block: string): void {
-    let from = 0;
-    if (!NEEDLES.test(block) && !this.#logical.some((row) => row.hasNeedle)) {
-      from = this.#restartOffset(block);
-      if (from > 0) this.#dropLogical();
-    }
-    const lines = (from > 0 ? block.slice(from) : block).split(LINE_BREAK);
-    lines.pop(); // the empty string after the final terminator
-    for (const line of lines) {
-      this.#addRow(line);
-      if (this.#result !== null) return;
+    let position = 0;
+    while (position < block.length && this.#result === null) {
+      if (this.#logical.some((row) => row.hasNeedle)) {
+        position = this.#consumeUntilQuiet(block, position);
+        continue;
+      }
+      NEEDLE_SCAN.lastIndex = position;
+      const hit = NEEDLE_SCAN.exec(block);
+      const quietEnd = hit === null ? block.length : lineStart(block, hit.index);
+      if (quietEnd > position) this.#skipQuiet(block, position, quietEnd);
+      if (hit === null || this.#result !== null) return;
+      position = this.#consumeUntilQuiet(block, quietEnd);
     }
   }
 
   /**
-   * Where to resume in a block without needles. No logical line in it can match, so only its last two
-   * matter: the last may continue into the next block, the one before is the `previous` of what
-   * follows. Both start at a line that cannot continue the line above it — a decision that needs no
-   * knowledge of wrap widths, so it can be made walking backwards. Returns 0 when the block holds
-   * fewer than two such starts (then every line is replayed).
+   * Feeds lines from `start` until the logical line that holds a needle has been judged and the one now
+   * open holds none; returns where the next line starts.
    */
-  #restartOffset(block: string): number {
-    let lineEnd = terminatorStart(block, block.length);
-    let start = lineStart(block, lineEnd);
-    let below = strip(block.slice(start, Math.min(lineEnd, start + this.#lineLimit)));
+  #consumeUntilQuiet(block: string, start: number): number {
+    let position = start;
+    do {
+      const end = lineEnd(block, position);
+      this.#addRow(block.slice(position, end));
+      position = afterTerminator(block, end);
+    } while (position < block.length && this.#result === null && this.#logical.some((row) => row.hasNeedle));
+    return position;
+  }
+
+  /**
+   * Lines [start, end) hold no needle and neither does the open logical line, so no logical line ending
+   * among them can match. Only the last two matter: the last may continue past `end`, the one before is
+   * the `previous` of what follows. Both start at a line that cannot continue the line above it, which
+   * is decided without knowing the width rows were wrapped at, so it can be found walking backwards;
+   * the lines from there are replayed. With fewer than two such starts every line is replayed.
+   */
+  #skipQuiet(block: string, start: number, end: number): void {
+    let from = start;
+    let rowStart = lineStart(block, terminatorStart(block, end));
+    let below = this.#rowText(block, rowStart);
     let starts = 0;
-    while (start > 0) {
-      lineEnd = terminatorStart(block, start);
-      const aboveStart = lineStart(block, lineEnd);
-      const above = strip(block.slice(aboveStart, Math.min(lineEnd, aboveStart + this.#lineLimit)));
+    while (rowStart > start) {
+      const aboveStart = Math.max(start, lineStart(block, terminatorStart(block, rowStart)));
+      const above = this.#rowText(block, aboveStart);
       if (!mayContinue(above, below)) {
         starts += 1;
-        if (starts === 2) return start;
+        if (starts === 2) {
+          from = rowStart;
+          this.#dropLogical();
+          break;
+        }
       }
-      start = aboveStart;
+      rowStart = aboveStart;
       below = above;
     }
-    return 0;
+    for (let position = from; position < end && this.#result === null; ) {
+      const rowEnd = lineEnd(block, position);
+      this.#addRow(block.slice(position, rowEnd));
+      position = afterTerminator(block, rowEnd);
+    }
+  }
+
+  /** The decoded, stripped text of the row starting at `start`, cut as #addRow cuts it. */
+  #rowText(block: string, start: number): string {
+    return decodeRow(block.slice(start, Math.min(lineEnd(block, start), start + this.#lineLimit)));
   }
 
   #addRow(raw: string): void {
     const cut = raw.length > this.#lineLimit ? raw.slice(0, this.#lineLimit) : raw;
-    const row: Row = { text: strip(cut), hasNeedle: NEEDLES.test(cut) };
+    const row: Row = { text: decodeRow(cut), bytes: cut.length, hasNeedle: NEEDLES.test(cut) };
     if (!this.#continuesLogical(row.text)) {
       this.#closeLogical();
       if (this.#result !== null) return;
     }
     this.#logical.push(row);
-    this.#logicalLength += row.text.length;
-    while (this.#logicalLength > this.#logicalLimit && this.#logical.length > 1) {
+    this.#logicalBytes += row.bytes;
+    while (this.#logicalBytes > this.#logicalLimit && this.#logical.length > 1) {
       const dropped = this.#logical.shift();
-      this.#logicalLength -= dropped?.text.length ?? 0;
+      this.#logicalBytes -= dropped?.bytes ?? 0;
     }
   }
 
@@ -604,7 +656,8 @@ export class StreamDetector {
     const first = this.#logical[0];
     const last = this.#logical[this.#logical.length - 1];
     if (first === undefined || last === undefined || !mayContinue(last.text, next)) return false;
-    return this.#logical.length < 2 || last.text.trimEnd().length >= first.text.trimEnd().length;
+    // Rows are compared untrimmed, less one column: a copy may have trimmed the space a row ended with.
+    return this.#logical.length < 2 || last.text.length >= first.text.length - 1;
   }
 
   #logicalText(): string {
@@ -632,20 +685,15 @@ export class StreamDetector {
 
   #dropLogical(): void {
     this.#logical = [];
-    this.#logicalLength = 0;
+    this.#logicalBytes = 0;
   }
 
   #release(): void {
-    this.#pendingBytes = null;
     this.#unfinished = '';
     this.#unfinishedCut = false;
     this.#previous = '';
     this.#dropLogical();
   }
-}
-
-function strip(text: string): string {
-  return stripAnsi(text);
 }
 
 /** The verdict on a whole text, e.g. what `dockhook classify` read on stdin. */

@@ -137,7 +137,7 @@ function serviceFailed(facts: Facts, t: Translate, evidence: Evidence, systemd: 
   const jsonError = facts.logs?.daemonJsonError ?? null;
   if (jsonError !== null) {
     evidence.add(t('evidence.daemon-json', { path: jsonError.path, message: jsonError.message }));
-    fixes.push(F.validateDaemonJson(t, facts.install?.dockerd ?? 'dockerd', jsonError.path));
+    fixes.push(F.validateDaemonJson(t, jsonError.path));
   }
   evidence.logs();
   fixes.push(systemd ? F.restartFailedServiceSystemd(t) : facts.service?.manager === 'openrc' ? F.startServiceOpenrc(t) : F.startServiceSysv(t));

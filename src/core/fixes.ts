@@ -53,14 +53,9 @@ export function restartFailedServiceSystemd(t: Translate): Fix {
   });
 }
 
-export function validateDaemonJson(t: Translate, dockerd: string, path: string): Fix {
-  return fix({
-    id: 'validate-daemon-json',
-    title: t('fix.validate-daemon-json', { path }),
-    commands: [[dockerd, '--validate', '--config-file', path]],
-    retry: 'none',
-    manual: true,
-  });
+/** Editing the file is the user's job; `dockerd --validate` exists only from Engine 23 on (moby 8f80e55111). */
+export function validateDaemonJson(t: Translate, path: string): Fix {
+  return fix({ id: 'edit-daemon-json', title: t('fix.validate-daemon-json', { path }), retry: 'none', manual: true });
 }
 
 export function startServiceSysv(t: Translate): Fix {

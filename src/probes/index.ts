@@ -54,11 +54,12 @@ export async function gatherFacts(sys: System, endpoint: Endpoint, timeoutMs: nu
       detail: `${s.manager}${s.docker ? `; docker.service ${s.docker.active}/${s.docker.enabled}` : ''}${s.userDocker ? `; user docker.service ${s.userDocker.active}` : ''}; dockerd ${s.dockerdRunning ? 'running' : 'not running'}`,
     })),
     bounded(sys, 'groups', timeoutMs, () => probeGroups(sys), (g) => ({
-      ok: g.inProcess,
+      ok: g.inProcess || sys.user.uid === 0,
       detail: g.docker === null ? 'no docker group' : `docker (gid ${g.docker.gid}): ${g.inDatabase ? 'member' : 'not a member'} in /etc/group, ${g.inProcess ? 'active' : 'not active'} in this session`,
     })),
     bounded(sys, 'rootless', timeoutMs, () => probeRootless(sys, endpoint, inner, rootlessHost), (r) => ({
-      ok: r.socket?.outcome === 'ok',
+      // Root has no rootless daemon of its own; nothing to miss.
+      ok: r.socket?.outcome === 'ok' || sys.user.uid === 0,
       detail: `${r.socketPath}: ${r.socket?.outcome ?? 'not probed'}; setup tool ${r.setupTool ? 'present' : 'missing'}; subuid ${r.subuidCount}, subgid ${r.subgidCount}${r.contextHost ? '; context "rootless"' : ''}${r.userUnit ? '; user unit' : ''}`,
     })),
     bounded(sys, 'environment', timeoutMs, () => probeEnvironment(sys, endpoint, inner), (e) => ({

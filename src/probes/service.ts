@@ -31,7 +31,7 @@ export async function probeService(sys: System, timeoutMs: number): Promise<Serv
     sys.lstat('/run/systemd/system'),
     sys.lstat('/run/openrc'),
     sys.lstat('/etc/init.d/docker'),
-    isProcessRunning(sys, 'dockerd'),
+    isProcessRunning(sys, 'dockerd', 0),
   ]);
   const systemdBooted = systemdDir?.isDirectory() ?? false;
   let docker: UnitFacts | null = null;
@@ -50,12 +50,20 @@ export async function probeService(sys: System, timeoutMs: number): Promise<Serv
   return { manager, systemdBooted, docker, dockerSocket, userDocker, sysvScript: sysvScript !== null, dockerdRunning };
 }
 
-/** Scans /proc for a process by name; cheaper than spawning pgrep, and works without procps. */
-export async function isProcessRunning(sys: System, name: string): Promise<boolean> {
+/**
+ * Scans /proc for a process by name (and owner: a rootless dockerd runs as its user and is not
+ * the system daemon); cheaper than spawning pgrep, and works without procps.
+ */
+export async function isProcessRunning(sys: System, name: string, uid: number | null = null): Promise<boolean> {
   const entries = await sys.listDir('/proc');
   if (entries === null) return false;
   const pids = entries.filter((entry) => /^\d+$/.test(entry));
   // procfs answers from memory: synchronous reads here cost ~1 ms for a hundred processes,
   // where a hundred queued async reads hold up every other probe on libuv's four threads.
-  return pids.some((pid) => sys.readProcSync(`/proc/${pid}/comm`)?.trim() === name);
+  return pids.some((pid) => {
+    if (sys.readProcSync(`/proc/${pid}/comm`)?.trim() !== name) return false;
+    if (uid === null) return true;
+    const real = /^Uid:\s+(\d+)/m.exec(sys.readProcSync(`/proc/${pid}/status`) ?? '')?.[1];
+    return real === String(uid);
+  });
 }

@@ -73,7 +73,7 @@ export const en = {
   'fix.enable-service': 'Start the Docker service now and at every boot',
   'fix.unmask-service': 'Unmask and start the Docker service',
   'fix.restart-failed-service': 'Clear the failed state and start the Docker service (after fixing the cause above)',
-  'fix.validate-daemon-json': 'Check {path} after editing it',
+  'fix.validate-daemon-json': 'Correct {path} (on Engine 23 and later `dockerd --validate --config-file {path}` checks it)',
   'fix.restart-service': 'Restart the Docker service so it recreates its socket',
   'fix.add-to-group': 'Add {user} to the docker group (root-equivalent: anyone in it can become root)',
   'fix.create-group-and-add': 'Create the docker group, add {user} to it and restart dockerd (root-equivalent: anyone in it can become root)',

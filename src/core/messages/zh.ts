@@ -75,7 +75,7 @@ export const zh: Readonly<Record<MessageId, string>> = {
   'fix.enable-service': '立即启动 Docker 服务，并设置为开机自启',
   'fix.unmask-service': '取消屏蔽（unmask）并启动 Docker 服务',
   'fix.restart-failed-service': '清除失败状态并启动 Docker 服务（请先解决上述问题）',
-  'fix.validate-daemon-json': '编辑 {path} 之后对其进行检查',
+  'fix.validate-daemon-json': '修正 {path}（Engine 23 及以上版本可用 `dockerd --validate --config-file {path}` 检查）',
   'fix.restart-service': '重启 Docker 服务，让它重新创建套接字',
   'fix.add-to-group': '将 {user} 加入 docker 用户组（等同 root 权限：该组中的任何人都能获得 root 权限）',
   'fix.create-group-and-add': '创建 docker 用户组，将 {user} 加入该组并重启 dockerd（等同 root 权限：该组中的任何人都能获得 root 权限）',

@@ -1,0 +1,263 @@
+// `dockhook doctor --json` on real machine states (worlds, see README.md): the endpoint it
+// resolves, whether the daemon answered, and the cause it names, against the contract in
+// DESIGN.md. Each describe is one scenario with its own world.
+
+import fs from 'node:fs';
+import { expect, it, describe, beforeAll } from 'vitest';
+import type { Cause, EndpointSource, HandbackVar, ProbeReport } from '../../src/core/types.js';
+import { DEFAULT_HOST, DEFAULT_SOCKET, DOCKHOOK, REPO_ROOT, USERS, type RunOptions, type World } from './world.js';
+import { describeWithWorlds, useWorld } from './support.js';
+
+/** The part of the `doctor --json` contract these tests rely on. */
+interface DoctorReport {
+  endpoint: { url: string; source: EndpointSource };
+  reachable: boolean;
+  probes: ProbeReport[];
+  diagnosis: {
+    cause: Cause;
+    summary: string;
+    evidence: string[];
+    fixes: Array<{
+      id: string;
+      title: string;
+      commands: string[][];
+      privileged: boolean;
+      env: Partial<Record<HandbackVar, string | null>>;
+      persistent: boolean;
+    }>;
+  };
+}
+
+interface DoctorRun {
+  code: number;
+  ms: number;
+  report: DoctorReport;
+  stderr: string;
+}
+
+/** Each probe has a time bound; none may take longer than this. */
+const PROBE_BOUND_MS = 3_000;
+/** A whole doctor run against a daemon that does not answer. */
+const DEAD_DAEMON_BOUND_MS = 5_000;
+
+const DIST = `${REPO_ROOT}/dist/cli.cjs`;
+
+async function doctor(world: World, opts: RunOptions = {}): Promise<DoctorRun> {
+  const result = await world.run([DOCKHOOK, 'doctor', '--json'], { timeoutMs: 30_000, ...opts });
+  const where = `doctor --json as ${opts.user ?? 'root'}${opts.staleSession ? ' (stale session)' : ''} in world ${world.name}`;
+  let report: DoctorReport;
+  try {
+    report = JSON.parse(result.stdout) as DoctorReport;
+  } catch {
+    throw new Error(`${where}: stdout is not one JSON object (exit ${result.code})\n--- stdout\n${result.stdout}\n--- stderr\n${result.stderr}`);
+  }
+  return { code: result.code, ms: result.ms, report, stderr: result.stderr };
+}
+
+/** What every run must satisfy: contract shape, exit status, time bounds. */
+function expectWellFormed(run: DoctorRun): void {
+  const { report } = run;
+  expect(report.probes.length, 'probes').toBeGreaterThan(0);
+  for (const probe of report.probes) {
+    expect(typeof probe.id).toBe('string');
+    expect(typeof probe.ok).toBe('boolean');
+    expect(probe.ms, `probe ${probe.id} took ${probe.ms} ms`).toBeLessThan(PROBE_BOUND_MS);
+  }
+  // 0 reachable, 1 not reachable.
+  expect(run.code, `exit status (stderr: ${run.stderr})`).toBe(report.reachable ? 0 : 1);
+  if (!report.reachable) expect(run.ms, 'whole doctor run on a dead daemon').toBeLessThan(DEAD_DAEMON_BOUND_MS);
+}
+
+/** Endpoint, reachability and cause, with the whole report in the failure message. */
+function expectDiagnosis(run: DoctorRun, want: { url: string; source: EndpointSource; reachable: boolean; cause: Cause }): void {
+  const { report } = run;
+  const got = { url: report.endpoint.url, source: report.endpoint.source, reachable: report.reachable, cause: report.diagnosis.cause };
+  expect(got, JSON.stringify(report, null, 2)).toEqual(want);
+  expectWellFormed(run);
+}
+
+const allCommands = (report: DoctorReport): string[][] => report.diagnosis.fixes.flatMap((fix) => fix.commands);
+
+describeWithWorlds('dockhook doctor --json', () => {
+  beforeAll(() => {
+    if (!fs.existsSync(DIST)) throw new Error(`${DIST} is missing: run \`npm run build\` first`);
+  });
+
+  describe('healthy: rootful daemon up, user in the docker group', () => {
+    const world = useWorld({ name: 'doc-healthy', rootful: 'running' });
+
+    it('says healthy for a docker-group member', async () => {
+      const run = await doctor(world(), { user: USERS.inGroup });
+      expectDiagnosis(run, { url: DEFAULT_HOST, source: 'default', reachable: true, cause: 'healthy' });
+      expect(run.report.diagnosis.fixes).toEqual([]);
+    });
+
+    it('says healthy for root', async () => {
+      const run = await doctor(world());
+      expectDiagnosis(run, { url: DEFAULT_HOST, source: 'default', reachable: true, cause: 'healthy' });
+    });
+  });
+
+  describe('service stopped, no systemd: daemon stopped cleanly, socket gone', () => {
+    const world = useWorld({ name: 'doc-stopped-nosd', rootful: 'stopped' });
+
+    it('says service-stopped and never offers systemctl', async () => {
+      const w = world();
+      expect(w.exists(DEFAULT_SOCKET)).toBe(false);
+      const run = await doctor(w, { user: USERS.inGroup });
+      expectDiagnosis(run, { url: DEFAULT_HOST, source: 'default', reachable: false, cause: 'service-stopped' });
+      // systemctl answers "System has not been booted with systemd" here: a fix through it
+      // cannot work.
+      const viaSystemctl = allCommands(run.report).filter((argv) => argv.includes('systemctl'));
+      expect(viaSystemctl).toEqual([]);
+      expect(run.report.diagnosis.fixes.length).toBeGreaterThan(0);
+    });
+  });
+
+  describe('service stopped, systemd (stand-in systemctl)', () => {
+    const world = useWorld({ name: 'doc-stopped-sd', rootful: 'stopped', systemd: true });
+
+    it('says service-stopped; the first fix is `sudo systemctl start docker.service`, even for root', async () => {
+      // Run as root: dockhook drops sudo when it applies a fix as root, but the fix data keeps it.
+      const run = await doctor(world());
+      expectDiagnosis(run, { url: DEFAULT_HOST, source: 'default', reachable: false, cause: 'service-stopped' });
+      const first = run.report.diagnosis.fixes[0];
+      expect(first?.commands[0]).toEqual(['sudo', 'systemctl', 'start', 'docker.service']);
+      expect(first?.privileged).toBe(true);
+    });
+
+    it('says the same to a docker-group member', async () => {
+      const run = await doctor(world(), { user: USERS.inGroup });
+      expectDiagnosis(run, { url: DEFAULT_HOST, source: 'default', reachable: false, cause: 'service-stopped' });
+      expect(run.report.diagnosis.fixes[0]?.commands[0]).toEqual(['sudo', 'systemctl', 'start', 'docker.service']);
+    });
+
+    it('says healthy once the service is started the way the fix says', async () => {
+      const w = world();
+      await w.exec(['systemctl', 'start', 'docker.service']);
+      const run = await doctor(w, { user: USERS.inGroup });
+      expectDiagnosis(run, { url: DEFAULT_HOST, source: 'default', reachable: true, cause: 'healthy' });
+    });
+  });
+
+  describe('service failed: systemd tried to start it and dockerd died (invalid daemon.json)', () => {
+    const world = useWorld({ name: 'doc-failed-sd', rootful: 'absent', systemd: true, daemonJson: '{ "storage-driver": ' });
+
+    it('says service-failed and names daemon.json in the evidence', async () => {
+      const w = world();
+      const start = await w.run(['systemctl', 'start', 'docker']);
+      expect(start.code, start.stderr).toBe(1);
+      const run = await doctor(w, { user: USERS.inGroup });
+      expectDiagnosis(run, { url: DEFAULT_HOST, source: 'default', reachable: false, cause: 'service-failed' });
+      expect(run.report.diagnosis.evidence.join('\n')).toMatch(/daemon\.json/);
+    });
+  });
+
+  describe('socket permission: user outside the docker group', () => {
+    const world = useWorld({ name: 'doc-permission', rootful: 'running' });
+
+    it('says socket-permission', async () => {
+      const run = await doctor(world(), { user: USERS.outOfGroup });
+      expectDiagnosis(run, { url: DEFAULT_HOST, source: 'default', reachable: false, cause: 'socket-permission' });
+    });
+  });
+
+  describe('group in /etc/group but not in the session', () => {
+    const world = useWorld({ name: 'doc-stale-session', rootful: 'running' });
+
+    it('says group-not-active', async () => {
+      const run = await doctor(world(), { user: USERS.inGroup, staleSession: true });
+      expectDiagnosis(run, { url: DEFAULT_HOST, source: 'default', reachable: false, cause: 'group-not-active' });
+    });
+  });
+
+  describe('rootless daemon up, DOCKER_HOST unset', () => {
+    const world = useWorld({ name: 'doc-rootless', rootful: 'absent', rootless: 'running' });
+    const asRootless: RunOptions = { user: USERS.rootless, env: { DOCKER_HOST: null } };
+
+    it('says rootless-host-unset when nothing else is up', async () => {
+      const w = world();
+      const run = await doctor(w, asRootless);
+      expectDiagnosis(run, { url: DEFAULT_HOST, source: 'default', reachable: false, cause: 'rootless-host-unset' });
+      // The way out points the client at the rootless socket (by DOCKER_HOST or a context).
+      const host = w.rootlessHost();
+      const pointsThere = run.report.diagnosis.fixes.some(
+        (fix) => fix.env.DOCKER_HOST === host || fix.commands.some((argv) => argv.includes('context')),
+      );
+      expect(pointsThere, JSON.stringify(run.report.diagnosis.fixes)).toBe(true);
+    });
+
+    it('still says rootless-host-unset with a rootful daemon up that refuses this user', async () => {
+      const w = world();
+      await w.startDaemon();
+      const run = await doctor(w, asRootless);
+      expectDiagnosis(run, { url: DEFAULT_HOST, source: 'default', reachable: false, cause: 'rootless-host-unset' });
+    });
+  });
+
+  describe('stale DOCKER_HOST while the rootful daemon is up', () => {
+    const world = useWorld({ name: 'doc-stale-host', rootful: 'running' });
+
+    it('says stale-docker-host; the fix unsets DOCKER_HOST', async () => {
+      const w = world();
+      expect(w.exists('/tmp/nothing.sock')).toBe(false);
+      const run = await doctor(w, { user: USERS.inGroup, env: { DOCKER_HOST: 'unix:///tmp/nothing.sock' } });
+      expectDiagnosis(run, { url: 'unix:///tmp/nothing.sock', source: 'DOCKER_HOST', reachable: false, cause: 'stale-docker-host' });
+      expect(run.report.diagnosis.fixes[0]?.env).toEqual({ DOCKER_HOST: null });
+    });
+  });
+
+  describe('stale context: the current context points at a dead socket', () => {
+    const world = useWorld({ name: 'doc-stale-context', rootful: 'running' });
+
+    it('says stale-context', async () => {
+      const w = world();
+      const as: RunOptions = { user: USERS.inGroup };
+      // Made by the real docker CLI, so the context store is exactly what users have on disk.
+      // (Context names need two characters or more: "x" is refused.)
+      await w.exec(['docker', 'context', 'create', 'xx', '--docker', 'host=unix:///tmp/dead.sock'], as);
+      await w.exec(['docker', 'context', 'use', 'xx'], as);
+      expect(w.exists('/tmp/dead.sock')).toBe(false);
+      const run = await doctor(w, as);
+      expectDiagnosis(run, { url: 'unix:///tmp/dead.sock', source: 'context', reachable: false, cause: 'stale-context' });
+    });
+  });
+
+  describe('stale socket: a socket file nobody listens on, no systemd', () => {
+    const world = useWorld({ name: 'doc-stale-socket', rootful: 'dead-socket' });
+
+    it('says stale-socket', async () => {
+      const run = await doctor(world(), { user: USERS.inGroup });
+      expectDiagnosis(run, { url: DEFAULT_HOST, source: 'default', reachable: false, cause: 'stale-socket' });
+    });
+
+    it('says stale-socket after dockerd is killed with SIGKILL (the socket stays behind)', async () => {
+      const w = world();
+      await w.startDaemon();
+      expectDiagnosis(await doctor(w, { user: USERS.inGroup }), { url: DEFAULT_HOST, source: 'default', reachable: true, cause: 'healthy' });
+      await w.killDaemon();
+      const run = await doctor(w, { user: USERS.inGroup });
+      expectDiagnosis(run, { url: DEFAULT_HOST, source: 'default', reachable: false, cause: 'stale-socket' });
+    });
+  });
+
+  describe('WSL2 with no daemon', () => {
+    const world = useWorld({ name: 'doc-wsl', rootful: 'absent', wsl: true });
+
+    it('says wsl-no-daemon', async () => {
+      const run = await doctor(world(), { user: USERS.inGroup });
+      expectDiagnosis(run, { url: DEFAULT_HOST, source: 'default', reachable: false, cause: 'wsl-no-daemon' });
+    });
+  });
+
+  describe('time bounds: a daemon that accepts and never answers', () => {
+    const world = useWorld({ name: 'doc-hung', rootful: 'hung' });
+
+    it('finishes every probe within its bound and the whole run in under 5 s', async () => {
+      const run = await doctor(world(), { user: USERS.inGroup });
+      expect(run.report.endpoint).toMatchObject({ url: DEFAULT_HOST, source: 'default' });
+      expect(run.report.reachable).toBe(false);
+      expectWellFormed(run);
+    });
+  });
+});
