@@ -3,11 +3,17 @@
 // their docker command (`exec` falls back to running docker plainly).
 import { parseArgs } from 'node:util';
 import { createContext, type AppContext } from './app/context.js';
+import type { MessageId, Params } from './core/messages/index.js';
 import { childEnv, dockerBinary, exitStatus } from './io/docker.js';
 
 const VERSION = '0.1.0';
 
-class UsageError extends Error {}
+/** A mistake in how dockhook was called: one line from the catalogue, exit status 2. */
+class UsageError extends Error {
+  constructor(readonly id: MessageId, readonly params: Params = {}) {
+    super(id);
+  }
+}
 
 type OptionSpec = NonNullable<Parameters<typeof parseArgs>[0]>['options'];
 
@@ -16,7 +22,7 @@ function options<T extends OptionSpec>(command: string, args: string[], spec: T)
     return parseArgs({ args, options: spec, allowPositionals: true, strict: true });
   } catch (error) {
     const flag = /'([^']+)'/.exec((error as Error).message)?.[1] ?? (error as Error).message;
-    throw new UsageError(`unknown option ${flag} for "${command}"`);
+    throw new UsageError('usage.unknown-option', { flag, command });
   }
 }
 
@@ -28,7 +34,7 @@ function splitDockerArgs(args: string[]): { own: string[]; docker: string[] } {
 }
 
 function noPositionals(command: string, positionals: string[]): void {
-  if (positionals.length > 0) throw new UsageError(`unexpected argument "${positionals[0]}" for "${command}"`);
+  if (positionals.length > 0) throw new UsageError('usage.unexpected', { arg: positionals[0] ?? '', command });
 }
 
 async function run(ctx: AppContext, argv: string[]): Promise<number> {
@@ -36,7 +42,7 @@ async function run(ctx: AppContext, argv: string[]): Promise<number> {
   switch (command) {
     case 'init': {
       const { initCommand } = await import('./commands/init.js');
-      if (rest.length !== 1) throw new UsageError('init takes one shell: bash, zsh or fish');
+      if (rest.length !== 1) throw new UsageError('usage.init-shell');
       return initCommand(ctx, rest[0]);
     }
     case 'exec': {
@@ -51,7 +57,7 @@ async function run(ctx: AppContext, argv: string[]): Promise<number> {
       const parsed = options('check', own, { status: { type: 'string' }, 'env-out': { type: 'string' } });
       noPositionals('check', parsed.positionals);
       const status = Number(parsed.values.status ?? '1');
-      if (!Number.isInteger(status) || status < 0 || status > 255) throw new UsageError(`--status must be an exit status (got ${parsed.values.status})`);
+      if (!Number.isInteger(status) || status < 0 || status > 255) throw new UsageError('usage.status', { value: String(parsed.values.status) });
       const { checkCommand } = await import('./commands/check.js');
       return checkCommand(ctx, docker, status, parsed.values['env-out'] ?? null);
     }
@@ -86,12 +92,12 @@ async function run(ctx: AppContext, argv: string[]): Promise<number> {
     case '--help':
     case '-h':
     case 'help':
-      ctx.say(ctx.t()('error.usage', { message: `dockhook ${VERSION}` }));
+      ctx.say(ctx.t()('error.usage', { message: ctx.t()('usage.version', { version: VERSION }) }));
       return 0;
     case undefined:
-      throw new UsageError('missing command');
+      throw new UsageError('usage.missing');
     default:
-      throw new UsageError(`unknown command "${command}"`);
+      throw new UsageError('usage.unknown-command', { command });
   }
 }
 
@@ -110,7 +116,8 @@ export async function main(argv: string[]): Promise<number> {
     return await run(ctx, argv);
   } catch (error) {
     if (error instanceof UsageError) {
-      ctx.say(ctx.t()('error.usage', { message: error.message }));
+      const t = ctx.t();
+      ctx.say(t('error.usage', { message: t(error.id, error.params) }));
       return 2;
     }
     ctx.say(ctx.t()('error.internal', { message: (error as Error).message }));

@@ -29,7 +29,7 @@ export function endpointFor(sys: System, dockerArgs: readonly string[]): Endpoin
 
 export async function investigate(sys: System, dockerArgs: readonly string[], config: Config, t: Translate): Promise<Investigation> {
   const endpoint = endpointFor(sys, dockerArgs);
-  const run = await gatherFacts(sys, endpoint, config.probeTimeoutMs, config.rootless.host);
+  const run = await gatherFacts(sys, t, endpoint, config.probeTimeoutMs, config.rootless.host);
   const diagnosis = diagnose(run.facts, { rootless: config.rootless, disabledFixes: config.disabledFixes }, t);
   return { endpoint, probes: run.reports, facts: run.facts, diagnosis };
 }

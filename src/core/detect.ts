@@ -19,19 +19,23 @@ const NO_MATCH: Detection = { match: false };
 
 // Every rule below contains at least one of these fragments, so a logical line without any of
 // them is never handed to the rules. They are cut so that the letter whose case changed between
-// docker generations is left out ("Cannot connect"/"cannot connect", "Docker API"/"docker API",
-// §2), which lets the scan be case-sensitive: a case-insensitive alternation of the same fragments
-// runs at about half the speed on a BuildKit log, and the prefilter is what sets the throughput.
-// Most wordings carry two fragments far apart ("connect" and "daemon", "docker API" or "fetching
-// server"; "context" and "conflicting"), so a terminal wrap that cuts one in two leaves the other whole.
-// Only rows are tested, never rows rejoined: a fragment that exists only across a wrap is not seen,
-// and that keeps the block-level fast path below exact.
-// How a fragment starts matters as much as how long it is: V8's regex engine skips ahead by the length
-// of the shortest alternative and checks the first characters, so a three-letter "WSL" cost a fifth of
-// the speed and "--host" (a dash starts every apt option) more than half; each fragment below starts
-// inside a word for that reason.
+// docker generations is left out ("Cannot"/"cannot", "Docker daemon"/"docker API", §2), which lets
+// the scan be case-sensitive: a case-insensitive alternation of the same fragments runs at about half
+// the speed on a BuildKit log, and the prefilter is what sets the throughput.
+//
+// They are specific on purpose: a bare "connect" is also in "Cannot connect to the database" and
+// "connect ECONNREFUSED", lines a build log can hold by the thousand, and every hit costs a look at
+// its lines. How a fragment starts matters too: V8's regex engine skips ahead by the length of the
+// shortest alternative and checks the first characters, so a three-letter "WSL" cost a fifth of the
+// speed and "--host" (a dash starts every apt option) more than half; each fragment here starts inside
+// a word for that reason.
+//
+// Most wordings carry two fragments far apart ("docker daemon" twice in D1–D3; "docker API" or
+// "docker daemon" and "trying to connect" in P1–P3; "context" and "conflicting"), so a terminal wrap
+// that cuts one in two leaves the other whole. Only rows are tested, never rows rejoined: a fragment
+// that exists only across a wrap is not seen, and that keeps the fast path below exact.
 const NEEDLES =
-  /onnect|aemon|ocker API|etching server|ndpoint|ontext|onflicting|ile system, pl|HTTPS server|X509 key|CA certificate|SSL error|TLS configuration|TLS data|tlsverify|ertification sett|\\pipe\\|API route|in this WSL/;
+  /ocker daemon|ocker API|uring connect|rying to connect|ouldn't connect|onnect to Podman|etching server|rom daemon: |ndpoint|ontext|onflicting|ile system, pl|tlsverify|ertification sett|CA certificate|X509 key|SSL error|TLS configuration|TLS data for|API route|in this WSL/;
 
 // ---------------------------------------------------------------------------------------------
 // Rules
@@ -329,11 +333,9 @@ function classifyLogicalLine(text: string, previous: string): Detection {
 
 const MIN_WRAPPED_WIDTH = 40;
 
-const ENDS_SENTENCE = /[.?!]\s*$/;
 // A dot with a word right before it, and right after the break a lowercase letter, a digit or path
 // punctuation, is more likely a path, a version or a Go error chain cut by the wrap ("docker." /
 // "sock", "v1." / "24", "npipe:////." / "/pipe", "not running." / ": Get") than a sentence end.
-const DOT_IN_TOKEN = /[^\s.]\.$/;
 const CONTINUES_TOKEN = /^(?:[a-z0-9/_%:;,)]|-(?!\s))/;
 // A hard wrap at a word boundary leaves the space on the next row: one space, then the next word.
 // D1–D3 go on after a full stop ("… daemon. Is the docker daemon running", "Is 'docker daemon' running
@@ -390,10 +392,14 @@ const STARTS_MESSAGE_WORDING = rx(
 
 /** Could `next` be the rest of `line`, wrapped by a terminal? (Pairwise: ignores the width rule.) */
 function mayContinue(line: string, next: string): boolean {
+  // Character tests from the end, not regexes: a compiler command line in a build log runs to kilobytes.
   const end = line.trimEnd();
   if (end.length < MIN_WRAPPED_WIDTH) return false;
-  if (ENDS_SENTENCE.test(end) && !(end === line && DOT_IN_TOKEN.test(end) && CONTINUES_TOKEN.test(next)) && !WRAPPED_AT_SPACE.test(next)) {
-    return false;
+  const last = end[end.length - 1];
+  if (last === '.' || last === '?' || last === '!') {
+    const before = end[end.length - 2] ?? ' ';
+    const dotInToken = last === '.' && end === line && before !== '.' && before.trim() !== '' && CONTINUES_TOKEN.test(next);
+    if (!dotInToken && !WRAPPED_AT_SPACE.test(next)) return false;
   }
   const start = next.trimStart();
   return start !== '' && !STARTS_MESSAGE_SHAPE.test(start) && !STARTS_MESSAGE_WORDING.test(start);
@@ -427,8 +433,11 @@ function toByteString(chunk: Buffer | string): string {
   return (typeof chunk === 'string' ? Buffer.from(chunk, 'utf8') : chunk).toString('latin1');
 }
 
+const NON_ASCII = /[\u0080-\u00ff]/;
+
+/** A row of the byte string as text: ASCII is its own decoding, anything else goes through UTF-8. */
 function decodeRow(bytes: string): string {
-  return stripAnsi(Buffer.from(bytes, 'latin1').toString('utf8'));
+  return stripAnsi(NON_ASCII.test(bytes) ? Buffer.from(bytes, 'latin1').toString('utf8') : bytes);
 }
 
 /**
@@ -448,13 +457,14 @@ function lineStart(block: string, index: number): number {
   return lastBreakBefore(block, index) + 1;
 }
 
-/** Index of the terminator of the line starting at `start` (the block's length if it has none). */
-function lineEnd(block: string, start: number): number {
-  for (let index = start; index < block.length; index++) {
+/** Index of the terminator of the line starting at `start` (the block's length if it has none), or `limit`. */
+function lineEnd(block: string, start: number, limit = block.length): number {
+  const stop = Math.min(limit, block.length);
+  for (let index = start; index < stop; index++) {
     const code = block.charCodeAt(index);
     if (code === 0x0a || code === 0x0d) return index;
   }
-  return block.length;
+  return stop;
 }
 
 /** Index at which the terminator ending just before `endExclusive` starts ("\r\n" counts as one). */
@@ -634,7 +644,7 @@ export class StreamDetector {
 
   /** The decoded, stripped text of the row starting at `start`, cut as #addRow cuts it. */
   #rowText(block: string, start: number): string {
-    return decodeRow(block.slice(start, Math.min(lineEnd(block, start), start + this.#lineLimit)));
+    return decodeRow(block.slice(start, lineEnd(block, start, start + this.#lineLimit)));
   }
 
   #addRow(raw: string): void {

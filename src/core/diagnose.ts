@@ -128,6 +128,7 @@ function localServiceDown(facts: Facts, t: Translate, evidence: Evidence): Findi
     const state = manager === 'none' ? t('evidence.dockerd-not-running') : manager === 'openrc' ? 'rc-service docker status → stopped' : 'service docker status → not running';
     return { cause: 'service-stopped', summary: t('cause.service-stopped', { state }), evidence: evidence.lines, fixes: [start] };
   }
+  if (service?.dockerdRunning && facts.ping.outcome === 'enoent') evidence.add(t('evidence.dockerd-elsewhere', { path: facts.socket?.path ?? facts.endpoint.url }));
   evidence.logs();
   return { cause: 'unknown', summary: t('cause.unknown', { url: facts.endpoint.url }), evidence: evidence.lines, fixes: [] };
 }

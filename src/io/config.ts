@@ -9,20 +9,21 @@
 // directory; and make every executable format throw instead of loading.
 import { existsSync } from 'node:fs';
 import { dirname } from 'node:path';
-import { validateConfig, DEFAULT_CONFIG, type Config } from '../core/config-schema.js';
+import { validateConfig, DEFAULT_CONFIG, type Config, type ConfigProblem } from '../core/config-schema.js';
 
 export interface LoadedConfig {
   config: Config;
   /** The file the values came from, or null for the defaults. */
   path: string | null;
   /** One line each: a broken file, an unknown key, a wrong value. */
-  problems: string[];
+  problems: ConfigProblem[];
 }
 
 const EXECUTABLE = ['.js', '.cjs', '.mjs', '.ts', '.cts', '.mts'];
 
 function refuse(path: string): never {
-  throw new Error(`refusing to execute ${path}: dockhook reads only JSON or YAML config`);
+  // Caught below and reported as config.unreadable; the path is what matters in that line.
+  throw new Error(`refusing to execute ${path}`);
 }
 
 export function trustedPlaces(env: Readonly<Record<string, string | undefined>>, home: string): Array<{ dir: string; places: string[] }> {
@@ -51,7 +52,7 @@ export async function loadConfig(env: Readonly<Record<string, string | undefined
   const { cosmiconfig } = await import('cosmiconfig');
   const loaders = Object.fromEntries(EXECUTABLE.map((ext) => [ext, refuse]));
   const explorerFor = (places: string[]) => cosmiconfig('dockhook', { searchStrategy: 'none', searchPlaces: places, loaders, cache: false });
-  const finish = (path: string | null, raw: unknown, extra: string[] = []): LoadedConfig => {
+  const finish = (path: string | null, raw: unknown, extra: ConfigProblem[] = []): LoadedConfig => {
     const { config, problems } = validateConfig(raw);
     return { config, path, problems: [...extra, ...problems] };
   };
@@ -59,8 +60,8 @@ export async function loadConfig(env: Readonly<Record<string, string | undefined
   const explicit = env.DOCKHOOK_CONFIG;
   try {
     if (explicit) {
-      if (!explicit.startsWith('/')) return finish(null, null, [`DOCKHOOK_CONFIG must be an absolute path (got ${explicit}); using the defaults`]);
-      if (EXECUTABLE.some((ext) => explicit.endsWith(ext))) return finish(explicit, null, [`refusing to execute ${explicit}: dockhook reads only JSON or YAML config; using the defaults`]);
+      if (!explicit.startsWith('/')) return finish(null, null, [{ id: 'config.relative', params: { path: explicit } }]);
+      if (EXECUTABLE.some((ext) => explicit.endsWith(ext))) return finish(explicit, null, [{ id: 'config.refuse-exec', params: { path: explicit } }]);
       const result = await inDirectory(dirname(explicit), () => explorerFor([]).load(explicit));
       return finish(explicit, result?.config ?? null);
     }
@@ -79,6 +80,6 @@ export async function loadConfig(env: Readonly<Record<string, string | undefined
     return finish(null, null);
   } catch (error) {
     const message = (error as Error).message.split('\n')[0] ?? 'unreadable';
-    return { config: structuredClone(DEFAULT_CONFIG), path: explicit ?? null, problems: [`${message}; using the defaults`] };
+    return { config: structuredClone(DEFAULT_CONFIG), path: explicit ?? null, problems: [{ id: 'config.unreadable', params: { message } }] };
   }
 }

@@ -2,6 +2,8 @@
 // A probe that fails or overruns leaves its part null ("unknown") and says so in the report.
 import { DEFAULT_UNIX_HOST, unixSocketPath } from '../core/endpoint.js';
 import type { Endpoint, Facts, HandbackVar, PingFacts, ProbeReport } from '../core/types.js';
+import type { Translate } from '../core/messages/index.js';
+import { modeString } from '../core/diagnose.js';
 import type { System } from '../io/system.js';
 import { probeEnvironment } from './environment.js';
 import { probeGroups } from './groups.js';
@@ -19,57 +21,96 @@ export interface ProbeRun {
 type Outcome<T> = { value: T | null; report: ProbeReport };
 
 /** Races a probe against its bound; the bound wins even when the probe ignores it. */
-async function bounded<T>(sys: System, id: string, timeoutMs: number, work: () => Promise<T>, describe: (value: T) => { ok: boolean; detail: string }): Promise<Outcome<T>> {
+async function bounded<T>(sys: System, t: Translate, id: string, timeoutMs: number, work: () => Promise<T>, describe: (value: T) => { ok: boolean; detail: string }): Promise<Outcome<T>> {
   const started = sys.now();
   let timer: NodeJS.Timeout | undefined;
   const timeout = new Promise<'timeout'>((resolve) => { timer = setTimeout(() => resolve('timeout'), timeoutMs); });
   try {
     const value = await Promise.race([work(), timeout]);
     const ms = Math.round(sys.now() - started);
-    if (value === 'timeout') return { value: null, report: { id, ok: false, ms, detail: `timed out after ${timeoutMs} ms` } };
+    if (value === 'timeout') return { value: null, report: { id, ok: false, ms, detail: t('ping.timeout') + ` (${timeoutMs} ms)` } };
     return { value, report: { id, ms, ...describe(value) } };
   } catch (error) {
-    return { value: null, report: { id, ok: false, ms: Math.round(sys.now() - started), detail: `probe failed: ${(error as Error).message}` } };
+    return { value: null, report: { id, ok: false, ms: Math.round(sys.now() - started), detail: t('probe.failed', { message: (error as Error).message }) } };
   } finally {
     clearTimeout(timer);
   }
 }
 
-const describePing = (url: string) => (p: PingFacts) => ({ ok: p.outcome === 'ok' || p.outcome === 'unhealthy', detail: `${url}: ${p.outcome}${p.detail ? ` (${p.detail})` : ''}` });
+const describePing = (t: Translate, url: string) => (p: PingFacts) => ({
+  ok: p.outcome === 'ok' || p.outcome === 'unhealthy',
+  detail: t('probe.ping', { url, outcome: t(`ping.${p.outcome}`, { detail: p.detail }) + (p.detail && p.outcome !== 'error' && p.outcome !== 'unhealthy' ? ` (${p.detail})` : '') }),
+});
 
-export async function gatherFacts(sys: System, endpoint: Endpoint, timeoutMs: number, rootlessHost: string | null = null): Promise<ProbeRun> {
+export async function gatherFacts(sys: System, t: Translate, endpoint: Endpoint, timeoutMs: number, rootlessHost: string | null = null): Promise<ProbeRun> {
   // Leave the probes room inside the overall bound: subprocesses get a little less.
   const inner = Math.max(50, Math.floor(timeoutMs * 0.8));
   const socketPath = unixSocketPath(endpoint.url);
   const isDefault = endpoint.url === DEFAULT_UNIX_HOST;
   const [ping, socket, defaultSocket, service, groups, rootless, environment, install, logs] = await Promise.all([
-    bounded(sys, 'ping', timeoutMs, () => sys.ping(endpoint.url, { timeoutMs: inner, tls: endpoint.tls }), describePing(endpoint.url)),
-    socketPath === null ? null : bounded(sys, 'socket', timeoutMs, () => probeSocket(sys, socketPath), (s) => ({
+    bounded(sys, t, 'ping', timeoutMs, () => sys.ping(endpoint.url, { timeoutMs: inner, tls: endpoint.tls }), describePing(t, endpoint.url)),
+    socketPath === null ? null : bounded(sys, t, 'socket', timeoutMs, () => probeSocket(sys, socketPath), (s) => ({
       ok: s.exists && s.isSocket && s.writable && !s.worldWritable,
-      detail: !s.exists ? `${s.path}: missing${s.dangling ? ' (dangling symlink)' : ''}` : `${s.path}: ${s.isSocket ? 'socket' : 'not a socket'} ${s.ownerName ?? s.uid}:${s.groupName ?? s.gid} ${s.mode?.toString(8)}${s.writable ? ', writable' : ', not writable'}${s.worldWritable ? ', WORLD-WRITABLE' : ''}`,
+      detail: s.dangling ? t('probe.socket-dangling', { path: s.path })
+        : !s.exists ? t('probe.socket-missing', { path: s.path })
+        : t('probe.socket-present', {
+          path: s.path,
+          kind: t(s.isSocket ? 'probe.socket-kind-socket' : 'probe.socket-kind-other'),
+          mode: s.mode === null ? '?' : modeString(s.mode),
+          owner: s.ownerName ?? String(s.uid),
+          group: s.groupName ?? String(s.gid),
+          access: [t(s.writable ? 'probe.socket-writable' : 'probe.socket-not-writable'), s.worldWritable ? t('probe.socket-world-writable') : null].filter(Boolean).join(', '),
+        }),
     })),
-    isDefault ? null : bounded(sys, 'default-socket', timeoutMs, () => sys.ping(DEFAULT_UNIX_HOST, { timeoutMs: inner }), describePing(DEFAULT_UNIX_HOST)),
-    bounded(sys, 'service', timeoutMs, () => probeService(sys, inner), (s) => ({
+    isDefault ? null : bounded(sys, t, 'default-socket', timeoutMs, () => sys.ping(DEFAULT_UNIX_HOST, { timeoutMs: inner }), describePing(t, DEFAULT_UNIX_HOST)),
+    bounded(sys, t, 'service', timeoutMs, () => probeService(sys, inner), (s) => ({
       ok: s.dockerdRunning,
-      detail: `${s.manager}${s.docker ? `; docker.service ${s.docker.active}/${s.docker.enabled}` : ''}${s.userDocker ? `; user docker.service ${s.userDocker.active}` : ''}; dockerd ${s.dockerdRunning ? 'running' : 'not running'}`,
+      detail: [
+        t('probe.service-manager', { manager: s.manager }),
+        s.docker ? t('probe.service-unit', { unit: 'docker.service', active: s.docker.active ?? '?', enabled: s.docker.enabled ?? '?' }) : null,
+        s.userDocker ? t('probe.service-unit', { unit: 'docker.service (--user)', active: s.userDocker.active ?? '?', enabled: s.userDocker.enabled ?? '?' }) : null,
+        t(s.dockerdRunning ? 'probe.dockerd-running' : 'probe.dockerd-stopped'),
+      ].filter(Boolean).join('; '),
     })),
-    bounded(sys, 'groups', timeoutMs, () => probeGroups(sys), (g) => ({
+    bounded(sys, t, 'groups', timeoutMs, () => probeGroups(sys), (g) => ({
       ok: g.inProcess || sys.user.uid === 0,
-      detail: g.docker === null ? 'no docker group' : `docker (gid ${g.docker.gid}): ${g.inDatabase ? 'member' : 'not a member'} in /etc/group, ${g.inProcess ? 'active' : 'not active'} in this session`,
+      detail: g.docker === null ? t('probe.groups-none') : t('probe.groups-state', {
+        gid: g.docker.gid,
+        database: t(g.inDatabase ? 'probe.groups-member' : 'probe.groups-not-member'),
+        session: t(g.inProcess ? 'probe.groups-active' : 'probe.groups-inactive'),
+      }),
     })),
-    bounded(sys, 'rootless', timeoutMs, () => probeRootless(sys, endpoint, inner, rootlessHost), (r) => ({
+    bounded(sys, t, 'rootless', timeoutMs, () => probeRootless(sys, endpoint, inner, rootlessHost), (r) => ({
       // Root has no rootless daemon of its own; nothing to miss.
       ok: r.socket?.outcome === 'ok' || sys.user.uid === 0,
-      detail: `${r.socketPath}: ${r.socket?.outcome ?? 'not probed'}; setup tool ${r.setupTool ? 'present' : 'missing'}; subuid ${r.subuidCount}, subgid ${r.subgidCount}${r.contextHost ? '; context "rootless"' : ''}${r.userUnit ? '; user unit' : ''}`,
+      detail: [
+        t('probe.rootless-state', {
+          path: r.socketPath,
+          outcome: r.socket ? t(`ping.${r.socket.outcome}`, { detail: r.socket.detail }) : t('probe.not-probed'),
+          subuid: r.subuidCount,
+          subgid: r.subgidCount,
+          tool: t(r.setupTool !== null ? 'probe.present' : 'probe.missing'),
+        }),
+        r.contextHost ? t('probe.rootless-context') : null,
+        r.userUnit ? t('probe.rootless-unit') : null,
+      ].filter(Boolean).join('; '),
     })),
-    bounded(sys, 'environment', timeoutMs, () => probeEnvironment(sys, endpoint, inner), (e) => ({
+    bounded(sys, t, 'environment', timeoutMs, () => probeEnvironment(sys, endpoint, inner), (e) => ({
       ok: true,
-      detail: [e.wsl ? `WSL ${e.wsl}` : 'not WSL', e.snap ? 'snap docker' : null, e.desktop ? `Docker Desktop ${e.desktop.alive ? 'running' : 'not running'}` : null, ...e.alternatives.map((a) => `${a.runtime} ${a.alive ? 'running' : 'not running'}`)].filter(Boolean).join('; '),
+      detail: [
+        e.wsl ? t('probe.env-wsl', { version: e.wsl }) : t('probe.env-not-wsl'),
+        e.snap ? t('probe.env-snap') : null,
+        e.desktop ? t('probe.env-runtime', { runtime: 'Docker Desktop', state: t(e.desktop.alive ? 'probe.running' : 'probe.not-running') }) : null,
+        ...e.alternatives.map((a) => t('probe.env-runtime', { runtime: a.runtime, state: t(a.alive ? 'probe.running' : 'probe.not-running') })),
+      ].filter(Boolean).join('; '),
     })),
-    bounded(sys, 'install', timeoutMs, () => probeInstall(sys), (i) => ({ ok: i.dockerd !== null, detail: `dockerd ${i.dockerd ?? 'not installed'}; docker ${i.dockerCli ?? 'not on PATH'}` })),
-    bounded(sys, 'logs', timeoutMs, () => probeLogs(sys, inner), (l) => ({
+    bounded(sys, t, 'install', timeoutMs, () => probeInstall(sys), (i) => ({
+      ok: i.dockerd !== null,
+      detail: t('probe.install-state', { dockerd: i.dockerd ?? t('probe.install-none'), docker: i.dockerCli ?? t('probe.install-none') }),
+    })),
+    bounded(sys, t, 'logs', timeoutMs, () => probeLogs(sys, inner), (l) => ({
       ok: l.daemonJsonError === null,
-      detail: l.daemonJsonError ? `${l.daemonJsonError.path}: ${l.daemonJsonError.message}` : `${l.lines.length} telling log line(s)`,
+      detail: l.daemonJsonError ? t('probe.logs-json', { path: l.daemonJsonError.path, message: l.daemonJsonError.message }) : t('probe.logs-lines', { count: l.lines.length }),
     })),
   ]);
   const tlsLeftovers = (['DOCKER_TLS_VERIFY', 'DOCKER_CERT_PATH', 'DOCKER_MACHINE_NAME'] as const).filter((name) => sys.env[name] !== undefined) as HandbackVar[];

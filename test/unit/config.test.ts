@@ -6,6 +6,11 @@ import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { validateConfig, DEFAULT_CONFIG } from '../../src/core/config-schema.js';
 import { loadConfig } from '../../src/io/config.js';
+import { translator } from '../../src/core/messages/index.js';
+import type { ConfigProblem } from '../../src/core/config-schema.js';
+
+const t = translator('en');
+const text = (problems: ConfigProblem[]) => problems.map((p) => t(p.id, p.params)).join('\n');
 
 let root: string;
 let home: string;
@@ -76,7 +81,7 @@ describe('loadConfig in an untrusted directory', () => {
     const loaded = await loadConfig({ HOME: home, DOCKHOOK_CONFIG: join(repo, 'dockhook.config.js') }, home);
     expect(existsSync(marker)).toBe(false);
     expect(loaded.config).toEqual(DEFAULT_CONFIG);
-    expect(loaded.problems.join('\n')).toMatch(/refusing to execute/);
+    expect(text(loaded.problems)).toMatch(/refusing to execute/);
   });
 
   it('refuses a $import of JS from a trusted file', async () => {
@@ -92,12 +97,12 @@ describe('loadConfig in an untrusted directory', () => {
     const loaded = await loadConfig({ HOME: home }, home);
     expect(loaded.config).toEqual(DEFAULT_CONFIG);
     expect(loaded.problems).toHaveLength(1);
-    expect(loaded.problems[0]).not.toMatch(/\n/);
+    expect(text(loaded.problems)).not.toMatch(/\n/);
   });
 
   it('DOCKHOOK_CONFIG must be absolute', async () => {
     const loaded = await loadConfig({ HOME: home, DOCKHOOK_CONFIG: 'relative.json' }, home);
-    expect(loaded.problems[0]).toMatch(/absolute/);
+    expect(text(loaded.problems)).toMatch(/absolute/);
   });
 });
 
@@ -118,7 +123,7 @@ describe('validateConfig', () => {
     [[1, 2], /object/],
   ])('%j is reported and defaulted', (raw, problem) => {
     const { config, problems } = validateConfig(raw);
-    expect(problems.join('\n')).toMatch(problem);
+    expect(text(problems)).toMatch(problem);
     expect(config.sudo).toEqual(DEFAULT_CONFIG.sudo);
     expect(config.autoApply).toBe('never');
   });
