@@ -5,9 +5,9 @@
 // shared/research/error-messages.md; the section numbers below (§2.1 …) point there.
 //
 // How text becomes a verdict:
-//   bytes ──UTF-8 (streaming)──▶ physical lines ──ANSI stripped──▶ logical lines ──rules──▶ Detection
-// A logical line is a physical line plus the lines a terminal wrapped it onto (see `continues`).
-// The first logical line that matches a rule wins: the first connection error docker printed.
+//   bytes ──split at CR/LF, prefiltered──▶ rows ──UTF-8, ANSI stripped──▶ logical lines ──rules──▶ Detection
+// A logical line is a row plus the rows a terminal wrapped it onto (see `mayContinue`). The first
+// logical line that matches a rule wins: the first connection error docker printed.
 
 import stripAnsi from 'strip-ansi';
 import type { Detection, ErrorKind } from './types.js';
@@ -34,14 +34,35 @@ const NO_MATCH: Detection = { match: false };
 // "docker daemon" and "trying to connect" in P1–P3; "context" and "conflicting"), so a terminal wrap
 // that cuts one in two leaves the other whole. Only rows are tested, never rows rejoined: a fragment
 // that exists only across a wrap is not seen, and that keeps the fast path below exact.
-const NEEDLES =
-  /ocker daemon|ocker API|uring connect|rying to connect|ouldn't connect|onnect to Podman|etching server|rom daemon: |ndpoint|ontext|onflicting|ile system, pl|tlsverify|ertification sett|CA certificate|X509 key|SSL error|TLS configuration|TLS data for|API route|in this WSL/;
+
+/** Fragments of the wordings that can appear at any point of a run: a daemon can die mid-build. */
+const CONNECTION_NEEDLES = ['ocker daemon', 'ocker API', 'uring connect', 'rying to connect', 'rom daemon: ', 'API route'];
+
+/**
+ * Fragments of the wordings printed while the client is being built (contexts, TLS material, the WSL
+ * helper, podman's shim, docker-py): they come before any other output, so they are only looked for
+ * near the start of a stream, which keeps the scan of a long build log to the six fragments above.
+ */
+const CLIENT_SETUP_NEEDLES = [
+  "ouldn't connect", 'onnect to Podman', 'etching server', 'ndpoint', 'ontext', 'onflicting', 'ile system, pl',
+  'tlsverify', 'ertification sett', 'CA certificate', 'X509 key', 'SSL error', 'TLS configuration', 'TLS data for', 'in this WSL',
+];
+
+/** How far into a stream the client-setup wordings are looked for (a MiB of output is far past client setup). */
+const CLIENT_SETUP_BYTES = 1024 * 1024;
+
+function alternation(fragments: readonly string[]): RegExp {
+  return new RegExp(fragments.map((fragment) => fragment.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')).join('|'));
+}
+
+const NEEDLES_ANYWHERE = alternation(CONNECTION_NEEDLES);
+const NEEDLES_NEAR_START = alternation([...CONNECTION_NEEDLES, ...CLIENT_SETUP_NEEDLES]);
 
 // ---------------------------------------------------------------------------------------------
 // Rules
 
 /**
- * A phrase as a case-insensitive regex source in which every space also matches no space at all:
+ * A phrase as a regex source in which every space also matches no space at all:
  * when a terminal wraps a line at a word boundary, copying the screen often drops the trailing
  * space of the wrapped row, and the rejoined text then reads "…to theDocker daemon…".
  */
@@ -168,6 +189,7 @@ const UNREACHABLE_RULES: readonly Rule[] = [
 // HTTP response"; the ≤ 1.8 client printed it after every failure, next to D0, so the line before decides.
 const TLS_HINT = rx(phrase('are you trying to connect to a tls-enabled daemon without tls'));
 const MALFORMED_RESPONSE = rx(phrase('malformed http response'));
+const SOCKET_MISSING_OR_DEAD = /dial\s*unix|no\s*such\s*file|connection\s*refused/i;
 
 // The cause at the end of a connection error says when it was really the socket refusing this user:
 // EACCES on connect(2) (the hijack form D3 never turns it into P1–P3, moby client/hijack.go), or a named
@@ -185,7 +207,7 @@ function isSshPlaceholderHost(host: string): boolean {
 }
 
 /** The endpoint a request URL's host stands for: the socket path is URL-escaped into the host (moby buildRequest). */
-function endpointFromRequestHost(scheme: string, rawHost: string): string | null {
+function endpointFromRequestHost(rawHost: string): string | null {
   if (rawHost === '') return null;
   if (/^%2f/i.test(rawHost)) {
     let path: string;
@@ -197,7 +219,6 @@ function endpointFromRequestHost(scheme: string, rawHost: string): string | null
     return path.startsWith('//./pipe/') ? `npipe://${path}` : `unix://${path}`;
   }
   if (isSshPlaceholderHost(rawHost)) return null;
-  void scheme;
   return `tcp://${rawHost}`;
 }
 
@@ -223,43 +244,53 @@ function acceptNamedUrl(url: string | undefined): string | null {
   return trimmed;
 }
 
+const NAMED_BY_D1 = rx(`${phrase('cannot connect to the docker daemon at')}\\s*(\\S+?)(?=\\.\\s*is\\s|\\.?(?:\\s|$))`);
+const NAMED_BY_P1_P2 = rx(`${phrase('docker daemon socket at')}\\s*(\\S+?)(?=:\\s|:?$)`);
+const NAMED_BY_P3_F = rx(`${phrase('docker api at')}\\s*([^;\\s]+?)(?=;|:\\s|:?\\s*$|\\s)`);
+const NAMED_BY_COMPOSE1 = rx(`${phrase("couldn't connect to docker daemon at")}\\s*(\\S+)`);
+const REQUEST_URL = /(?:\b(?:GET|POST|HEAD|PUT|DELETE|PATCH)\s+"?|for\s*api\s*route\s*and\s*version\s*)https?:\/\/([^/"\s,]*)/i;
+const DIALED_SOCKET = /dial\s*unix\s*(\/[^\s:]+)/i;
+const OPENED_PIPE = /open\s*(\/\/\.\/pipe\/[^\s:]+)/i;
+const DIALED_ADDRESS = /dial\s*tcp\s*(\[[0-9a-f:.%]+\]:\d+|[\w.-]+:\d+)/i;
+const SSH_URL = /\bssh:\/\/[^\s"'),:/]+(?::\d+)?(?:\/[^\s"'),:]*)?/i;
+
 type EndpointSource = (line: string) => string | null;
 
 // In order of trust: the host the message names, then the request URL, then the dial inside the cause.
 const ENDPOINT_SOURCES: readonly EndpointSource[] = [
   // D1: between "at " and ". Is the docker daemon running"; unix paths contain dots (docker.sock, .colima).
-  (line) => acceptNamedUrl(rx(`${phrase('cannot connect to the docker daemon at')}\\s*(\\S+?)(?=\\.\\s*is\\s|\\.?(?:\\s|$))`).exec(line)?.[1]),
+  (line) => acceptNamedUrl(NAMED_BY_D1.exec(line)?.[1]),
   // P1/P2: after "socket at ", up to ": " — tcp hosts contain ":port", so never stop at a bare ":".
-  (line) => acceptNamedUrl(rx(`${phrase('docker daemon socket at')}\\s*(\\S+?)(?=:\\s|:?$)`).exec(line)?.[1]),
+  (line) => acceptNamedUrl(NAMED_BY_P1_P2.exec(line)?.[1]),
   // P3 (to the end), F1 (up to ";"), F2 (up to ": ").
-  (line) => acceptNamedUrl(rx(`${phrase('docker api at')}\\s*([^;\\s]+?)(?=;|:\\s|:?\\s*$|\\s)`).exec(line)?.[1]),
+  (line) => acceptNamedUrl(NAMED_BY_P3_F.exec(line)?.[1]),
   // compose v1: `Couldn't connect to Docker daemon at {url} - is it running?`.
   (line) => {
-    const url = rx(`${phrase("couldn't connect to docker daemon at")}\\s*(\\S+)`).exec(line)?.[1];
+    const url = NAMED_BY_COMPOSE1.exec(line)?.[1];
     return url === undefined ? null : endpointFromDockerPyUrl(url);
   },
   // Request URL: `Get "http://%2Fvar%2Frun%2Fdocker.sock/v1.51/…"` (Go < 1.14 unquoted), or the URL in
   // `request returned … for API route and version http://…`.
   (line) => {
-    const request = /(?:\b(?:GET|POST|HEAD|PUT|DELETE|PATCH)\s+"?|for\s*api\s*route\s*and\s*version\s*)(https?):\/\/([^/"\s,]*)/i.exec(line);
-    return request?.[1] !== undefined && request[2] !== undefined ? endpointFromRequestHost(request[1], request[2]) : null;
+    const host = REQUEST_URL.exec(line)?.[1];
+    return host === undefined ? null : endpointFromRequestHost(host);
   },
   // The dial inside the cause, all generations: `dial unix /var/run/docker.sock: …`, `open //./pipe/docker_engine: …`,
   // `dial tcp 10.0.0.5:2376: …`.
   (line) => {
-    const socket = /dial\s*unix\s*(\/[^\s:]+)/i.exec(line)?.[1];
-    return socket !== undefined ? `unix://${socket}` : null;
+    const socket = DIALED_SOCKET.exec(line)?.[1];
+    return socket === undefined ? null : `unix://${socket}`;
   },
   (line) => {
-    const pipe = /open\s*(\/\/\.\/pipe\/[^\s:]+)/i.exec(line)?.[1];
-    return pipe !== undefined ? `npipe://${pipe}` : null;
+    const pipe = OPENED_PIPE.exec(line)?.[1];
+    return pipe === undefined ? null : `npipe://${pipe}`;
   },
   (line) => {
-    const address = /dial\s*tcp\s*(\[[0-9a-f:.%]+\]:\d+|[\w.-]+:\d+)/i.exec(line)?.[1];
-    return address !== undefined ? `tcp://${address}` : null;
+    const address = DIALED_ADDRESS.exec(line)?.[1];
+    return address === undefined ? null : `tcp://${address}`;
   },
   // An ssh:// URL the message happens to name, since its request URL only shows the placeholder host.
-  (line) => acceptNamedUrl(/\bssh:\/\/[^\s"'),:/]+(?::\d+)?(?:\/[^\s"'),:]*)?/i.exec(line)?.[0]),
+  (line) => acceptNamedUrl(SSH_URL.exec(line)?.[0]),
 ];
 
 /**
@@ -309,7 +340,7 @@ function classifyLogicalLine(text: string, previous: string): Detection {
   if (TLS_HINT.test(text)) {
     const endpoint = extractEndpoint(text) ?? extractEndpoint(previous);
     const kind: ErrorKind =
-      MALFORMED_RESPONSE.test(text) || MALFORMED_RESPONSE.test(previous) || !/dial\s*unix|no such file|connection refused/i.test(previous)
+      MALFORMED_RESPONSE.test(text) || MALFORMED_RESPONSE.test(previous) || !SOCKET_MISSING_OR_DEAD.test(previous)
         ? 'tls-error'
         : 'daemon-unreachable';
     return { match: true, kind, endpoint, line: text };
@@ -325,7 +356,8 @@ function classifyLogicalLine(text: string, previous: string): Detection {
 // rebuilt by plain concatenation; the rules tolerate a missing space for the copies that trim it.
 // Joining two lines that were really separate is the risk, so a line continues the one before only when
 //   - the one before is long enough to have been wrapped (terminals are at least this wide),
-//   - it does not end a sentence (docker's messages end in "?", "." or nothing),
+//   - it does not end a sentence (docker's messages end in "?", "." or nothing), unless the break plainly
+//     fell inside a path or a version, or at a word boundary (CONTINUES_TOKEN, WRAPPED_AT_SPACE),
 //   - this line does not look like the start of a message of its own (a log prefix, a prompt, a label,
 //     or one of the wordings above), and
 //   - once a logical line has two rows, a further row only continues a row as wide as the first: a
@@ -405,12 +437,11 @@ function mayContinue(line: string, next: string): boolean {
   return start !== '' && !STARTS_MESSAGE_SHAPE.test(start) && !STARTS_MESSAGE_WORDING.test(start);
 }
 
-
 // ---------------------------------------------------------------------------------------------
 // Streaming
 //
 // The stream is scanned as a byte string: one character per byte (Buffer#toString('latin1')). The
-// NEEDLES are ASCII and CR/LF never occur inside a UTF-8 sequence, so lines are found and prefiltered on
+// needles are ASCII and CR/LF never occur inside a UTF-8 sequence, so lines are found and prefiltered on
 // the bytes, and only the few rows that are actually looked at get decoded. That keeps chunks holding
 // CJK test names or "✔" from becoming two-byte strings, on which the prefilter runs at a third of the
 // speed, and it makes a character split between two chunks a non-event. It also makes the window a
@@ -418,14 +449,15 @@ function mayContinue(line: string, next: string): boolean {
 
 const DEFAULT_WINDOW = 16 * 1024;
 const MIN_WINDOW = 1024;
-const NEEDLE_SCAN = new RegExp(NEEDLES.source, 'g');
+const SCAN_ANYWHERE = new RegExp(NEEDLES_ANYWHERE.source, 'g');
+const SCAN_NEAR_START = new RegExp(NEEDLES_NEAR_START.source, 'g');
 
 interface Row {
   /** The physical line, decoded and ANSI stripped. */
   readonly text: string;
   /** Its size in the stream, in bytes. */
   readonly bytes: number;
-  /** The raw line holds one of the NEEDLES, so the logical line it belongs to is worth judging. */
+  /** The raw line holds a needle, so the logical line it belongs to is worth judging. */
   readonly hasNeedle: boolean;
 }
 
@@ -495,8 +527,16 @@ export class StreamDetector {
   readonly #lineLimit: number;
   readonly #logicalLimit: number;
   readonly #previousLimit: number;
+  /** Bytes of the stream seen so far: where the next chunk starts. */
+  #offset = 0;
   /** The line begun but not yet ended, as bytes; cut to #lineLimit. */
   #unfinished = '';
+  /** Stream offset of #unfinished. */
+  #unfinishedStart = 0;
+  /** How block indices map to stream offsets: the head (the unfinished line) is contiguous, the rest shifted. */
+  #blockHeadLength = 0;
+  #blockHeadStart = 0;
+  #blockRestShift = 0;
   /** #unfinished was cut: the rest of that line is being skipped. */
   #unfinishedCut = false;
   /** The last byte seen was a CR, so a LF arriving first is its other half. */
@@ -524,7 +564,7 @@ export class StreamDetector {
   end(): Detection {
     if (!this.#ended) {
       this.#ended = true;
-      if (this.#result === null && (this.#unfinished !== '' || this.#unfinishedCut)) this.#addRow(this.#unfinished);
+      if (this.#result === null && (this.#unfinished !== '' || this.#unfinishedCut)) this.#addRow(this.#unfinished, this.#unfinishedStart);
       if (this.#result === null) this.#closeLogical();
       this.#release();
     }
@@ -549,26 +589,42 @@ export class StreamDetector {
   }
 
   #consume(input: string): void {
-    const text = this.#afterCarriageReturn && input.startsWith('\n') ? input.slice(1) : input;
+    let start = this.#offset;
+    this.#offset += input.length;
+    let text = input;
+    if (this.#afterCarriageReturn && text.startsWith('\n')) {
+      text = text.slice(1);
+      start += 1;
+    }
     this.#afterCarriageReturn = false;
     if (text === '') return;
     const lastBreak = lastBreakBefore(text, text.length);
     if (lastBreak < 0) {
-      this.#extendUnfinished(text);
+      this.#extendUnfinished(text, start);
       return;
     }
     this.#afterCarriageReturn = text.endsWith('\r');
     // When the line under way was cut, the first line of this text only ends it: its head stands for it.
     const firstLineEnd = this.#unfinishedCut ? lineEnd(text, 0) : 0;
-    const block = this.#unfinished + text.slice(firstLineEnd, lastBreak + 1);
+    const head = this.#unfinished;
+    this.#blockHeadLength = head.length;
+    this.#blockHeadStart = this.#unfinishedStart;
+    this.#blockRestShift = start + firstLineEnd - head.length;
+    const block = head + text.slice(firstLineEnd, lastBreak + 1);
     this.#unfinished = '';
     this.#unfinishedCut = false;
     this.#consumeBlock(block);
-    this.#extendUnfinished(text.slice(lastBreak + 1));
+    this.#extendUnfinished(text.slice(lastBreak + 1), start + lastBreak + 1);
   }
 
-  #extendUnfinished(text: string): void {
+  /** Stream offset of the character at `index` of the block being consumed. */
+  #streamOffset(index: number): number {
+    return index < this.#blockHeadLength ? this.#blockHeadStart + index : this.#blockRestShift + index;
+  }
+
+  #extendUnfinished(text: string, start: number): void {
     if (this.#unfinishedCut || text === '') return;
+    if (this.#unfinished === '') this.#unfinishedStart = start;
     const line = this.#unfinished + text;
     if (line.length > this.#lineLimit) {
       this.#unfinished = line.slice(0, this.#lineLimit);
@@ -586,8 +642,10 @@ export class StreamDetector {
         position = this.#consumeUntilQuiet(block, position);
         continue;
       }
-      NEEDLE_SCAN.lastIndex = position;
-      const hit = NEEDLE_SCAN.exec(block);
+      // Near the start the wider scan finds more than the rows will count as needles; never less.
+      const scan = this.#streamOffset(position) < CLIENT_SETUP_BYTES ? SCAN_NEAR_START : SCAN_ANYWHERE;
+      scan.lastIndex = position;
+      const hit = scan.exec(block);
       const quietEnd = hit === null ? block.length : lineStart(block, hit.index);
       if (quietEnd > position) this.#skipQuiet(block, position, quietEnd);
       if (hit === null || this.#result !== null) return;
@@ -603,7 +661,7 @@ export class StreamDetector {
     let position = start;
     do {
       const end = lineEnd(block, position);
-      this.#addRow(block.slice(position, end));
+      this.#addRow(block.slice(position, end), this.#streamOffset(position));
       position = afterTerminator(block, end);
     } while (position < block.length && this.#result === null && this.#logical.some((row) => row.hasNeedle));
     return position;
@@ -637,7 +695,7 @@ export class StreamDetector {
     }
     for (let position = from; position < end && this.#result === null; ) {
       const rowEnd = lineEnd(block, position);
-      this.#addRow(block.slice(position, rowEnd));
+      this.#addRow(block.slice(position, rowEnd), this.#streamOffset(position));
       position = afterTerminator(block, rowEnd);
     }
   }
@@ -647,9 +705,11 @@ export class StreamDetector {
     return decodeRow(block.slice(start, lineEnd(block, start, start + this.#lineLimit)));
   }
 
-  #addRow(raw: string): void {
+  /** `start` is the row's offset in the stream: it decides which needles count. */
+  #addRow(raw: string, start: number): void {
     const cut = raw.length > this.#lineLimit ? raw.slice(0, this.#lineLimit) : raw;
-    const row: Row = { text: decodeRow(cut), bytes: cut.length, hasNeedle: NEEDLES.test(cut) };
+    const needles = start < CLIENT_SETUP_BYTES ? NEEDLES_NEAR_START : NEEDLES_ANYWHERE;
+    const row: Row = { text: decodeRow(cut), bytes: cut.length, hasNeedle: needles.test(cut) };
     if (!this.#continuesLogical(row.text)) {
       this.#closeLogical();
       if (this.#result !== null) return;

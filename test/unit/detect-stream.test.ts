@@ -134,6 +134,34 @@ describe('StreamDetector: skipping lines without needles', () => {
   });
 });
 
+describe('StreamDetector: client-setup wordings near the start only', () => {
+  const MIB = 1024 * 1024;
+  const contextError = 'Failed to initialize: unable to resolve docker endpoint: context "gone": context not found';
+
+  /** `before` bytes of build log, then `line`: the line starts at stream offset `before`. */
+  function after(before: number, line: string): Buffer {
+    const filler = buildkitLog(Math.ceil(before / MIB) + 1).subarray(0, before);
+    const cut = filler.lastIndexOf(0x0a, before - 2) + 1;
+    const padding = Buffer.from(`${'.'.repeat(before - cut - 1)}\n`);
+    return Buffer.concat([filler.subarray(0, cut), padding, Buffer.from(`${line}\n`)]);
+  }
+
+  it('finds a context error in the first MiB and not after it, whatever the chunking', () => {
+    const random = randomSource(99);
+    for (const [offset, found] of [[MIB - 200, true], [MIB - 1, true], [MIB, false], [MIB + 300, false]] as const) {
+      const stream = after(offset, contextError);
+      expect(stream.indexOf(contextError)).toBe(offset);
+      const whole = detectChunks([stream]);
+      expect(whole.match, `offset ${offset}`).toBe(found);
+      for (let round = 0; round < 5; round++) expect(detectChunks(randomChunks(stream, random, 200_000))).toEqual(whole);
+    }
+  });
+
+  it('finds connection errors at any offset', () => {
+    expect(detectChunks([after(3 * MIB, D1)])).toMatchObject({ match: true, line: D1 });
+  });
+});
+
 describe('StreamDetector: the verdict', () => {
   it('keeps the first error docker printed and ignores the rest', () => {
     const detector = new StreamDetector();
