@@ -6,10 +6,15 @@ import { build } from 'esbuild';
 // Dependencies that only some runs need live in their own files, so that a run which does not
 // need them does not parse them: the main bundle require()s them on first use.
 const vendored = { cosmiconfig: 'vendor-cosmiconfig.cjs', chalk: 'vendor-chalk.cjs' };
+// The names the main bundle takes from each. They are re-exported by name so that esbuild
+// annotates them for Node's CommonJS export detection: `await import('./vendor-chalk.cjs')`
+// only has a `Chalk` key if cjs-module-lexer can see it (`module.exports = require(…)` of an
+// ESM package gives nothing but `default`).
+const names = { cosmiconfig: ['cosmiconfig'], chalk: ['Chalk'] };
 
 for (const [name, file] of Object.entries(vendored)) {
   await build({
-    stdin: { contents: `module.exports = require(${JSON.stringify(name)});`, resolveDir: process.cwd(), loader: 'js' },
+    stdin: { contents: `export { ${names[name].join(', ')} } from ${JSON.stringify(name)};`, resolveDir: process.cwd(), loader: 'js' },
     outfile: `dist/${file}`,
     bundle: true,
     platform: 'node',

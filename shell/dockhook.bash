@@ -87,7 +87,12 @@ docker() {
     command docker "$@" || __dh_status=$?
     # 1 and 125 are the statuses docker exits with when it cannot reach its daemon.
     if [[ $__dh_status -eq 1 || $__dh_status -eq 125 ]] && [[ -t 2 ]]; then
-      "$__dh_bin" check --status "$__dh_status" --env-out "$__dh_env" -- "$@" || __dh_status=$?
+      # check returns docker's status, or the re-run's after a fix (0 included).
+      if "$__dh_bin" check --status "$__dh_status" --env-out "$__dh_env" -- "$@"; then
+        __dh_status=0
+      else
+        __dh_status=$?
+      fi
       __dockhook_apply_env "$__dh_env"
     fi
     return "$__dh_status"

@@ -29,10 +29,18 @@ export function runInherit(argv: readonly string[], env: NodeJS.ProcessEnv): Pro
   return new Promise((resolve) => {
     const [file, ...args] = argv;
     if (!file) return resolve(127);
+    // Ctrl-C (at sudo's password prompt, say) reaches the command straight from the terminal;
+    // dockhook stays to report that the fix did not complete and to return docker's status.
+    const ignore = () => {};
+    process.on('SIGINT', ignore);
+    const done = (status: number) => {
+      process.removeListener('SIGINT', ignore);
+      resolve(status);
+    };
     // stdout of a fix goes to stderr: stdout belongs to the docker command being fixed.
     const child = spawn(file, args, { stdio: ['inherit', 2, 2], env });
-    child.on('error', (error: NodeJS.ErrnoException) => resolve(error.code === 'ENOENT' ? 127 : 126));
-    child.on('close', (code, signal) => resolve(exitStatus(code, signal)));
+    child.on('error', (error: NodeJS.ErrnoException) => done(error.code === 'ENOENT' ? 127 : 126));
+    child.on('close', (code, signal) => done(exitStatus(code, signal)));
   });
 }
 

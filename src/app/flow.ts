@@ -30,9 +30,12 @@ export function autoApplies(fix: Fix, policy: Config['autoApply']): boolean {
 
 /** Returns the status the caller should exit with. */
 export async function handleFailure(ctx: AppContext, input: FailureInput): Promise<number> {
+  // Ctrl-C while the probes run means "never mind": leave with docker's own status.
+  const leave = () => process.exit(input.mode === 'after-failure' ? input.status : 130);
+  process.on('SIGINT', leave);
   const { config } = await ctx.loadConfig();
   const t = ctx.t(config);
-  const inv = await investigate(ctx.sys, input.dockerArgs, config, t);
+  const inv = await investigate(ctx.sys, input.dockerArgs, config, t).finally(() => process.removeListener('SIGINT', leave));
   const standalone = input.mode !== 'after-failure';
   if (isReachable(inv.facts.ping)) {
     // The daemon answers: docker failed for its own reasons, which it has already printed.

@@ -17,7 +17,9 @@ export async function execCommand(ctx: AppContext, dockerArgs: readonly string[]
     onChunk: (chunk) => detector.push(chunk),
   });
   if (result.spawnError) {
-    ctx.say(ctx.t()('error.no-docker', { message: `${docker}: ${result.spawnError.code ?? result.spawnError.message}` }));
+    const code = result.spawnError.code;
+    const reason = code === 'ENOENT' ? 'not found' : code === 'EACCES' ? 'permission denied' : result.spawnError.message;
+    ctx.say(ctx.t()('error.no-docker', { message: `${docker}: ${reason}` }));
     return result.status;
   }
   const detection = detector.end();

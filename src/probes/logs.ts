@@ -5,10 +5,18 @@ import type { System } from '../io/system.js';
 
 const MAX_LINES = 5;
 
-/** dockerd prints its fatal error as one line (moby cmd/dockerd/main.go); keep the telling ones. */
+/**
+ * dockerd prints its fatal error as one bare line (moby cmd/dockerd/main.go); keep the telling
+ * ones. logrus lines carry their own level: info and debug lines are normal life, even when a
+ * field says error="<nil>" (a graceful shutdown logs several of those).
+ */
 export function tellingLines(text: string): string[] {
   const lines = text.split('\n').map((l) => l.trim()).filter(Boolean);
-  const telling = lines.filter((l) => /(failed|error|unable|invalid|cannot|can't|denied|refus|exited|too quickly|level=fatal)/i.test(l));
+  const telling = lines.filter((l) => {
+    const level = /\blevel=(\w+)/.exec(l)?.[1];
+    if (level !== undefined) return level === 'error' || level === 'fatal' || level === 'panic';
+    return /(failed|error|unable|invalid|cannot|can't|denied|refus|exited|too quickly)/i.test(l);
+  });
   return telling.slice(-MAX_LINES).map((l) => (l.length > 240 ? `${l.slice(0, 237)}...` : l));
 }
 
