@@ -235,6 +235,10 @@ function checkPrerequisites(): Preflight {
   ];
   const missing = needed.filter(([bin]) => !which(bin)).map(([bin, pkg]) => `${bin} (${pkg})`);
   if (missing.length > 0) return { ok: false, reason: `missing: ${missing.join(', ')}` };
+  // The test users run bin/dockhook from this checkout: every directory above it must let them in.
+  for (let dir = REPO_ROOT; dir !== path.dirname(dir); dir = path.dirname(dir)) {
+    if ((fs.statSync(dir).mode & 0o001) === 0) return { ok: false, reason: `${dir} is not searchable by other users (chmod o+x), so the test users cannot run ${DOCKHOOK}` };
+  }
   // A quick real namespace: fails in containers without CAP_SYS_ADMIN, or with seccomp.
   const probe = spawnSync('unshare', ['--mount', '--pid', '--fork', '--mount-proc', '--propagation', 'private', 'true'], {
     encoding: 'utf8',
@@ -391,6 +395,7 @@ class WorldImpl implements World {
 
   async start(): Promise<void> {
     const env: Record<string, string> = { PATH: ROOT_PATH, LANG: 'C.UTF-8' };
+    env['WORLD_REPO'] = REPO_ROOT;
     if (this.spec.systemd) env['WORLD_SYSTEMD'] = '1';
     if (this.spec.wsl) env['WORLD_WSL'] = '1';
     // detached: a Ctrl-C aimed at the test run must not kill the holder before it cleans up.

@@ -41,6 +41,15 @@ esac
 
 # --- inside the world -------------------------------------------------------------------------
 
+# The checkout may live under a path the world covers below (/tmp, /home, /root, /run, /var/log:
+# CI clones it wherever it likes). Keep a handle on it now; it is put back at the same path once
+# the world's view is built, so dockhook and these scripts run from the same place inside.
+repo=${WORLD_REPO:-}
+if [ -n "$repo" ]; then
+  mkdir -p "$dir/repo"
+  mount --bind "$repo" "$dir/repo"
+fi
+
 # A private /run (and so /var/run, a symlink to it): the world owns /var/run/docker.sock,
 # /run/user/UID, /run/systemd/system and /run/containerd without touching the machine's.
 mount -t tmpfs -o mode=0755,nosuid,nodev tmpfs /run
@@ -105,6 +114,11 @@ if [ "${WORLD_SYSTEMD:-}" = 1 ]; then
   # reaches the stand-in too.
   mount --bind "$dir/bin/systemctl" /usr/bin/systemctl
   mount --bind "$dir/bin/journalctl" /usr/bin/journalctl
+fi
+
+if [ -n "$repo" ] && [ ! -e "$repo/package.json" ]; then
+  mkdir -p "$repo"
+  mount --bind "$dir/repo" "$repo"
 fi
 
 echo ready
