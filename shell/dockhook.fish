@@ -70,25 +70,30 @@ end
 function docker --description 'docker, with dockhook explaining daemon-connection errors'
     set -l bin dockhook
     set -q _DOCKHOOK_BIN; and set bin $_DOCKHOOK_BIN
-    # Completion (command substitutions), scripts that discard stderr, an opt-out, or no
-    # dockhook to ask: plain docker, nothing else.
-    if set -q DOCKHOOK_DISABLE; or status is-command-substitution; or begin
-            not test -t 2; and test (path resolve /dev/fd/2) = /dev/null
-        end; or not command -q $bin
+    # An opt-out, or completion (docker's fish completions call it in command substitutions).
+    if set -q DOCKHOOK_DISABLE; or status is-command-substitution
         command docker $argv
         return
     end
     if __dockhook_direct $argv
         command docker $argv
         set -l st $status
-        # 1 and 125 are the statuses docker exits with when it cannot reach its daemon.
-        if contains -- $st 1 125; and test -t 2
+        # 1 and 125 are the statuses docker exits with when it cannot reach its daemon. Only a
+        # person at a terminal is asked; scripts keep docker's answer as it is.
+        if contains -- $st 1 125; and test -t 2; and command -q $bin
             set -l env_file (__dockhook_env_file)
             $bin check --status $st --env-out $env_file -- $argv
             set st $status
             __dockhook_apply_env $env_file
         end
         return $st
+    end
+    # Scripts that discard stderr, or no dockhook to ask: plain docker, nothing else.
+    if begin
+            not test -t 2; and test (path resolve /dev/fd/2) = /dev/null
+        end; or not command -q $bin
+        command docker $argv
+        return
     end
     set -l env_file (__dockhook_env_file)
     $bin exec --env-out $env_file -- $argv

@@ -70,23 +70,23 @@ __dockhook_direct() {
   [[ -S $sock && -w $sock ]]
 }
 
+# True when dockhook can be asked: its launcher is there and runnable.
+__dockhook_available() {
+  if [[ $1 == */* ]]; then [[ -x $1 ]]; else (( ${+commands[$1]} )); fi
+}
+
 docker() {
   local __dh_status=0 __dh_bin=${_DOCKHOOK_BIN:-dockhook} __dh_env
-  # Completion (_call_program runs `docker …` with stderr on /dev/null), scripts that discard
-  # stderr, an opt-out, or no dockhook to ask: plain docker, nothing else.
-  if [[ -n ${DOCKHOOK_DISABLE-} ]] || [[ ! -t 2 && /dev/fd/2 -ef /dev/null ]]; then
-    command docker "$@"
-    return
-  fi
-  if [[ $__dh_bin == */* && ! -x $__dh_bin ]] || [[ $__dh_bin != */* && -z ${commands[$__dh_bin]-} ]]; then
+  if [[ -n ${DOCKHOOK_DISABLE-} ]]; then
     command docker "$@"
     return
   fi
   __dh_env=${XDG_RUNTIME_DIR:-${TMPDIR:-/tmp}}/dockhook-$UID/env.$$
   if __dockhook_direct "$@"; then
     command docker "$@" || __dh_status=$?
-    # 1 and 125 are the statuses docker exits with when it cannot reach its daemon.
-    if [[ $__dh_status -eq 1 || $__dh_status -eq 125 ]] && [[ -t 2 ]]; then
+    # 1 and 125 are the statuses docker exits with when it cannot reach its daemon. Only a
+    # person at a terminal is asked; scripts and completion keep docker's answer as it is.
+    if [[ $__dh_status -eq 1 || $__dh_status -eq 125 ]] && [[ -t 2 ]] && __dockhook_available "$__dh_bin"; then
       # check returns docker's status, or the re-run's after a fix (0 included).
       if "$__dh_bin" check --status "$__dh_status" --env-out "$__dh_env" -- "$@"; then
         __dh_status=0
@@ -96,6 +96,12 @@ docker() {
       __dockhook_apply_env "$__dh_env"
     fi
     return "$__dh_status"
+  fi
+  # Completion (_call_program runs `docker …` with stderr on /dev/null), scripts that discard
+  # stderr, or no dockhook to ask: plain docker, nothing else.
+  if [[ ! -t 2 && /dev/fd/2 -ef /dev/null ]] || ! __dockhook_available "$__dh_bin"; then
+    command docker "$@"
+    return
   fi
   "$__dh_bin" exec --env-out "$__dh_env" -- "$@" || __dh_status=$?
   __dockhook_apply_env "$__dh_env"

@@ -2,12 +2,12 @@
 // stderr for a daemon-connection error, and on one hands over to the failure flow.
 import type { AppContext } from '../app/context.js';
 import { handleFailure } from '../app/flow.js';
-import { StreamDetector } from '../core/detect.js';
+import { StderrWatch } from '../core/stderr-watch.js';
 import { childEnv, dockerBinary } from '../io/docker.js';
 import { runForwarding } from '../io/forward.js';
 
 export async function execCommand(ctx: AppContext, dockerArgs: readonly string[], envOut: string | null): Promise<number> {
-  const detector = new StreamDetector();
+  const detector = new StderrWatch();
   const docker = dockerBinary(ctx.env);
   const result = await runForwarding({
     file: docker,

@@ -5,7 +5,7 @@
 // progress "auto"), so when our stderr is a terminal docker gets a pseudo-terminal for its
 // stderr, sized like ours and resized with it; otherwise a pipe.
 import { spawn, type ChildProcess } from 'node:child_process';
-import { closeSync, writeSync } from 'node:fs';
+import { closeSync, constants, openSync, writeSync } from 'node:fs';
 import { ReadStream } from 'node:tty';
 import { exitStatus } from './docker.js';
 
@@ -40,7 +40,14 @@ function forwardBytes(chunk: Buffer): void {
   }
 }
 
-async function openPty(): Promise<{ master: number; slave: number; resize: (c: number, r: number) => void } | null> {
+interface Pty {
+  master: number;
+  /** docker's stderr; dockhook keeps its own copy open until the drain is done. */
+  slave: number;
+  resize: (cols: number, rows: number) => void;
+}
+
+async function openPty(): Promise<Pty | null> {
   try {
     const mod = (await import('node-pty')) as unknown as { native?: NativePty; default?: { native?: NativePty } };
     const native = mod.native ?? mod.default?.native;
@@ -48,13 +55,71 @@ async function openPty(): Promise<{ master: number; slave: number; resize: (c: n
     const cols = process.stderr.columns || 80;
     const rows = process.stderr.rows || 24;
     const term = native.open(cols, rows);
+    // node-pty makes both ends non-blocking. The master is read through libuv, which wants
+    // that; the slave becomes docker's stderr, and a program that is not ready for EAGAIN on
+    // stderr would lose output. Opening the slave again by name gives a blocking descriptor.
+    const slave = openSync(term.pty, constants.O_RDWR | constants.O_NOCTTY);
+    closeSync(term.slave);
     // The line discipline would turn "\n" into "\r\n"; the real terminal does that already.
-    const stty = spawn('stty', ['-opost'], { stdio: [term.slave, 'ignore', 'ignore'] });
+    const stty = spawn('stty', ['-opost'], { stdio: [slave, 'ignore', 'ignore'] });
     await new Promise((resolve) => { stty.on('close', resolve); stty.on('error', resolve); });
-    return { master: term.master, slave: term.slave, resize: (c, r) => native.resize(term.master, c, r) };
+    return { master: term.master, slave, resize: (c, r) => native.resize(term.master, c, r) };
   } catch {
     return null;
   }
+}
+
+/**
+ * Reads the pty master until docker has exited and everything it wrote has been read.
+ *
+ * Waiting for end-of-file loses data: when the last holder of the slave closes it, the kernel
+ * may report the hang-up before it has moved the last bytes into the master's read buffer,
+ * and libuv takes a hang-up after a short read for the end of the stream (uv__stream_io). So
+ * dockhook keeps the slave open itself and, once docker has exited, writes a marker through
+ * it: the pty is first in, first out, so when the marker comes out, docker's output is all out.
+ */
+function drainPty(pty: Pty, take: (chunk: Buffer) => void, exited: Promise<unknown>): Promise<void> {
+  return new Promise((resolve) => {
+    const reader = new ReadStream(pty.master);
+    let marker: Buffer | null = null;
+    let held = Buffer.alloc(0);
+    let finished = false;
+    const finish = () => {
+      if (finished) return;
+      finished = true;
+      clearTimeout(timer);
+      if (held.length > 0) take(held);
+      reader.destroy();
+      try { closeSync(pty.slave); } catch { /* already closed */ }
+      resolve();
+    };
+    // A daemonised child of docker could keep writing forever; do not wait on it long.
+    let timer: NodeJS.Timeout | undefined;
+    reader.on('data', (chunk: Buffer) => {
+      if (marker === null) return take(chunk);
+      held = Buffer.concat([held, chunk]);
+      const at = held.indexOf(marker);
+      if (at >= 0) {
+        held = held.subarray(0, at);
+        finish();
+      } else if (held.length > marker.length) {
+        take(held.subarray(0, held.length - marker.length));
+        held = held.subarray(held.length - marker.length);
+      }
+    });
+    reader.on('error', finish);
+    reader.on('close', finish);
+    void exited.then(() => {
+      if (finished) return;
+      marker = Buffer.from(`\u0000dockhook-drain-${process.pid}-${Date.now()}\u0000`);
+      timer = setTimeout(finish, 2000);
+      try {
+        writeSync(pty.slave, marker);
+      } catch {
+        finish();
+      }
+    });
+  });
 }
 
 export async function runForwarding(options: ForwardOptions): Promise<ForwardResult> {
@@ -77,34 +142,24 @@ export async function runForwarding(options: ForwardOptions): Promise<ForwardRes
   const onResize = () => pty?.resize(process.stderr.columns || 80, process.stderr.rows || 24);
   if (pty) process.on('SIGWINCH', onResize);
 
-  let reader: ReadStream | null = null;
-  const drained = new Promise<void>((resolve) => {
-    const take = (chunk: Buffer) => {
-      forwardBytes(chunk);
-      options.onChunk(chunk);
-    };
-    if (pty) {
-      closeSync(pty.slave);
-      reader = new ReadStream(pty.master);
-      reader.on('data', take);
-      // Linux answers EIO on the master once every holder of the slave has closed it.
-      reader.on('error', () => resolve());
-      reader.on('close', () => resolve());
-      reader.on('end', () => resolve());
-    } else {
-      child.stderr!.on('data', take);
-      child.stderr!.on('end', () => resolve());
-      child.stderr!.on('error', () => resolve());
-    }
-  });
-
-  const outcome = await new Promise<ForwardResult>((resolve) => {
+  const take = (chunk: Buffer) => {
+    forwardBytes(chunk);
+    options.onChunk(chunk);
+  };
+  const exited = new Promise<ForwardResult>((resolve) => {
     child.on('error', (error: NodeJS.ErrnoException) => resolve({ status: error.code === 'ENOENT' ? 127 : 126, spawnError: error }));
     child.on('close', (code, signal) => resolve({ status: exitStatus(code, signal), spawnError: null }));
   });
-  // Background children of docker (none normally) could hold the pty open: bound the drain.
-  await Promise.race([drained, new Promise((r) => setTimeout(r, 200))]);
-  (reader as ReadStream | null)?.destroy();
+  const drained = pty
+    ? drainPty(pty, take, exited)
+    : new Promise<void>((resolve) => {
+      child.stderr!.on('data', take);
+      child.stderr!.on('end', () => resolve());
+      child.stderr!.on('error', () => resolve());
+    });
+  const outcome = await exited;
+  // A background child of docker (none normally) could hold a pipe open: bound the wait.
+  await Promise.race([drained, new Promise((r) => setTimeout(r, pty ? 2500 : 200))]);
   process.removeListener('SIGINT', ignore);
   process.removeListener('SIGQUIT', ignore);
   for (const [signal, handler] of relays) process.removeListener(signal, handler);

@@ -1,6 +1,7 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { classify, StreamDetector } from '../../src/core/detect.js';
+import { HEAD_BYTES, StderrWatch } from '../../src/core/stderr-watch.js';
 import type { Detection } from '../../src/core/types.js';
 
 const FIXTURES = new URL('../fixtures/', import.meta.url);
@@ -310,4 +311,31 @@ describe('StreamDetector: throughput', () => {
     detector.push(`ERROR: ${D1}\n`);
     expect(detector.end()).toMatchObject({ match: true, kind: 'daemon-unreachable', endpoint: 'unix:///var/run/docker.sock' });
   }, 120_000);
+});
+
+describe('StderrWatch: what the shim hands the detector', () => {
+  const noise = (bytes: number) => Buffer.from('#7 12.3 Get:1 http://deb.debian.org/debian bookworm InRelease [151 kB]\n'.repeat(Math.ceil(bytes / 72))).subarray(0, bytes);
+  const error = Buffer.from('Cannot connect to the Docker daemon at unix:///var/run/docker.sock. Is the docker daemon running?\n');
+
+  it('finds the error at the start', () => {
+    const watch = new StderrWatch();
+    watch.push(error);
+    watch.push(noise(3 * HEAD_BYTES));
+    expect(watch.end()).toMatchObject({ match: true, kind: 'daemon-unreachable' });
+  });
+
+  it('finds the error at the end of a long stream (the daemon died mid-build)', () => {
+    const watch = new StderrWatch();
+    for (let i = 0; i < 40; i += 1) watch.push(noise(64 * 1024));
+    watch.push(error);
+    expect(watch.end()).toMatchObject({ match: true, endpoint: 'unix:///var/run/docker.sock' });
+  });
+
+  it('ignores an error buried in the middle of a long stream', () => {
+    const watch = new StderrWatch();
+    watch.push(noise(2 * HEAD_BYTES));
+    watch.push(error);
+    watch.push(noise(2 * HEAD_BYTES));
+    expect(watch.end().match).toBe(false);
+  });
 });
