@@ -1,30 +1,13 @@
 // dockhook's entry: argv → command → exit status. Nothing runs at import time, heavy modules
 // load only in the commands that need them, and a fault of dockhook's never costs the user
 // their docker command (`exec` falls back to running docker plainly).
-import { parseArgs } from 'node:util';
 import { createContext, type AppContext } from './app/context.js';
-import type { MessageId, Params } from './core/messages/index.js';
+import { parseOptions, UsageError } from './cli-options.js';
 import { childEnv, dockerBinary, exitStatus } from './io/docker.js';
+import { writeOut } from './io/stderr.js';
 
 const VERSION = '0.1.0';
 
-/** A mistake in how dockhook was called: one line from the catalogue, exit status 2. */
-class UsageError extends Error {
-  constructor(readonly id: MessageId, readonly params: Params = {}) {
-    super(id);
-  }
-}
-
-type OptionSpec = NonNullable<Parameters<typeof parseArgs>[0]>['options'];
-
-function options<T extends OptionSpec>(command: string, args: string[], spec: T) {
-  try {
-    return parseArgs({ args, options: spec, allowPositionals: true, strict: true });
-  } catch (error) {
-    const flag = /'([^']+)'/.exec((error as Error).message)?.[1] ?? (error as Error).message;
-    throw new UsageError('usage.unknown-option', { flag, command });
-  }
-}
 
 /** Splits `[own options] -- docker args`; without `--` everything is docker's. */
 function splitDockerArgs(args: string[]): { own: string[]; docker: string[] } {
@@ -47,14 +30,14 @@ async function run(ctx: AppContext, argv: string[]): Promise<number> {
     }
     case 'exec': {
       const { own, docker } = splitDockerArgs(rest);
-      const parsed = options('exec', own, { 'env-out': { type: 'string' } });
+      const parsed = parseOptions('exec', own, { 'env-out': { type: 'string' } });
       noPositionals('exec', parsed.positionals);
       const { execCommand } = await import('./commands/exec.js');
       return execCommand(ctx, docker, parsed.values['env-out'] ?? null);
     }
     case 'check': {
       const { own, docker } = splitDockerArgs(rest);
-      const parsed = options('check', own, { status: { type: 'string' }, 'env-out': { type: 'string' } });
+      const parsed = parseOptions('check', own, { status: { type: 'string' }, 'env-out': { type: 'string' } });
       noPositionals('check', parsed.positionals);
       const status = Number(parsed.values.status ?? '1');
       if (!Number.isInteger(status) || status < 0 || status > 255) throw new UsageError('usage.status', { value: String(parsed.values.status) });
@@ -62,32 +45,32 @@ async function run(ctx: AppContext, argv: string[]): Promise<number> {
       return checkCommand(ctx, docker, status, parsed.values['env-out'] ?? null);
     }
     case 'doctor': {
-      const parsed = options('doctor', rest, { json: { type: 'boolean' } });
+      const parsed = parseOptions('doctor', rest, { json: { type: 'boolean' } });
       noPositionals('doctor', parsed.positionals);
       const { doctorCommand } = await import('./commands/doctor.js');
       return doctorCommand(ctx, { json: parsed.values.json === true });
     }
     case 'fix': {
-      const parsed = options('fix', rest, { yes: { type: 'boolean', short: 'y' }, 'dry-run': { type: 'boolean' }, 'env-out': { type: 'string' } });
+      const parsed = parseOptions('fix', rest, { yes: { type: 'boolean', short: 'y' }, 'dry-run': { type: 'boolean' }, 'env-out': { type: 'string' } });
       noPositionals('fix', parsed.positionals);
       const { fixCommand } = await import('./commands/fix.js');
       return fixCommand(ctx, { yes: parsed.values.yes === true, dryRun: parsed.values['dry-run'] === true, envOut: parsed.values['env-out'] ?? null });
     }
     case 'classify': {
-      const parsed = options('classify', rest, { json: { type: 'boolean' } });
+      const parsed = parseOptions('classify', rest, { json: { type: 'boolean' } });
       noPositionals('classify', parsed.positionals);
       const { classifyCommand } = await import('./commands/classify.js');
       return classifyCommand(ctx, { json: parsed.values.json === true });
     }
     case 'config': {
-      const parsed = options('config', rest, { json: { type: 'boolean' } });
+      const parsed = parseOptions('config', rest, { json: { type: 'boolean' } });
       noPositionals('config', parsed.positionals);
       const { configCommand } = await import('./commands/config.js');
       return configCommand(ctx, { json: parsed.values.json === true });
     }
     case '--version':
     case 'version':
-      process.stdout.write(`dockhook ${VERSION}\n`);
+      writeOut(`dockhook ${VERSION}\n`);
       return 0;
     case '--help':
     case '-h':

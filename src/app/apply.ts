@@ -7,6 +7,7 @@ import type { Fix } from '../core/types.js';
 import { childEnv, exitStatus } from '../io/docker.js';
 import { writeEnvFile } from '../io/envfile.js';
 import { commandLine } from '../io/render.js';
+import { concreteArgv } from '../core/privilege.js';
 
 export interface ApplyOptions {
   config: Config;
@@ -18,12 +19,6 @@ export interface ApplyOptions {
   dockerBinary: string;
 }
 
-/** What actually runs for a catalogue argv. */
-export function concreteArgv(argv: readonly string[], options: Pick<ApplyOptions, 'config' | 'uid' | 'dockerBinary'>): string[] {
-  if (argv[0] === 'sudo') return options.uid === 0 ? argv.slice(1) : [...options.config.sudo, ...argv.slice(1)];
-  if (argv[0] === 'docker') return [options.dockerBinary, ...argv.slice(1)];
-  return [...argv];
-}
 
 export function runInherit(argv: readonly string[], env: NodeJS.ProcessEnv): Promise<number> {
   return new Promise((resolve) => {
@@ -48,7 +43,7 @@ export function runInherit(argv: readonly string[], env: NodeJS.ProcessEnv): Pro
 export async function applyFix(fix: Fix, options: ApplyOptions): Promise<boolean> {
   const { t, say } = options;
   for (const argv of fix.commands) {
-    const concrete = concreteArgv(argv, options);
+    const concrete = concreteArgv(argv, { sudo: options.config.sudo, uid: options.uid, dockerBinary: options.dockerBinary });
     say(t('apply.running', { command: commandLine(concrete) }));
     const status = await runInherit(concrete, childEnv(options.env));
     if (status !== 0) {

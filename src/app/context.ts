@@ -6,11 +6,12 @@ import { loadConfig, type LoadedConfig } from '../io/config.js';
 import { colourLevel, palette, type Palette } from '../io/render.js';
 import { writeErr } from '../io/stderr.js';
 import { realSystem, type System } from '../io/system.js';
+import { isTerminal } from '../io/terminal.js';
 
 export interface AppContext {
   env: Readonly<Record<string, string | undefined>>;
   sys: System;
-  stderrIsTTY: boolean;
+  readonly stderrIsTTY: boolean;
   loadConfig(): Promise<LoadedConfig>;
   t(config?: Config): Translate;
   colours(): Promise<Palette>;
@@ -25,11 +26,14 @@ export function languageFor(config: Config | undefined, env: AppContext['env']):
 export function createContext(env: AppContext['env'] = process.env): AppContext {
   let loaded: Promise<LoadedConfig> | null = null;
   const sys = realSystem(env);
-  const stderrIsTTY = process.stderr.isTTY === true;
+  let stderrIsTTY: boolean | undefined;
   return {
     env,
     sys,
-    stderrIsTTY,
+    get stderrIsTTY() {
+      stderrIsTTY ??= isTerminal(2);
+      return stderrIsTTY;
+    },
     loadConfig() {
       loaded ??= loadConfig(env, sys.user.home).then((result) => {
         const t = translator(languageFor(result.config, env));
@@ -39,7 +43,9 @@ export function createContext(env: AppContext['env'] = process.env): AppContext 
       return loaded;
     },
     t: (config) => translator(languageFor(config, env)),
-    colours: () => palette(colourLevel(env, stderrIsTTY)),
+    colours() {
+      return palette(colourLevel(env, this.stderrIsTTY));
+    },
     say: writeErr,
   };
 }

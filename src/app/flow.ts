@@ -2,7 +2,8 @@
 import type { AppContext } from './context.js';
 import { investigate } from './investigate.js';
 import { spawn } from 'node:child_process';
-import { applyFix, concreteArgv } from './apply.js';
+import { applyFix } from './apply.js';
+import { concreteArgv } from '../core/privilege.js';
 import { isReachable } from '../core/diagnose.js';
 import { isSafe } from '../core/fixes.js';
 import type { Config } from '../core/config-schema.js';
@@ -49,7 +50,7 @@ export async function handleFailure(ctx: AppContext, input: FailureInput): Promi
   const docker = dockerBinary(ctx.env);
   const shown = commandLine(['docker', ...input.dockerArgs]);
   const interactive = canPrompt(ctx.env, ctx.stderrIsTTY);
-  const concrete = (argv: readonly string[]) => concreteArgv(argv, { config, uid: ctx.sys.user.uid, dockerBinary: 'docker' });
+  const concrete = (argv: readonly string[]) => concreteArgv(argv, { sudo: config.sudo, uid: ctx.sys.user.uid, dockerBinary: 'docker' });
 
   if (!interactive && input.mode !== 'fix-yes' && input.mode !== 'dry-run') {
     // No terminal: one short hint, never a question, never a hang.

@@ -1,4 +1,5 @@
 // `dockhook classify [--json]`: is there a daemon-connection error in the text on stdin?
+import { writeOut } from '../io/stderr.js';
 import { readFileSync } from 'node:fs';
 import { classify } from '../core/detect.js';
 import type { AppContext } from '../app/context.js';
@@ -13,7 +14,7 @@ export async function classifyCommand(ctx: AppContext, options: { json: boolean 
   const result = classify(text);
   if (options.json) {
     const body = result.match ? { match: true, kind: result.kind, endpoint: result.endpoint } : { match: false };
-    process.stdout.write(`${JSON.stringify(body)}\n`);
+    writeOut(`${JSON.stringify(body)}\n`);
   } else {
     const t = ctx.t();
     ctx.say(result.match ? t('classify.match', { kind: result.kind, line: result.line }) : t('classify.no-match'));

@@ -1,6 +1,7 @@
 // `dockhook doctor [--json]`: probe the current endpoint, report, diagnose.
+import { writeOut } from '../io/stderr.js';
 import type { AppContext } from '../app/context.js';
-import { concreteArgv } from '../app/apply.js';
+import { concreteArgv } from '../core/privilege.js';
 import { investigate, type Investigation } from '../app/investigate.js';
 import { isReachable } from '../core/diagnose.js';
 import type { Translate } from '../core/messages/index.js';
@@ -55,7 +56,7 @@ export async function doctorCommand(ctx: AppContext, options: { json: boolean })
   const inv = await investigate(ctx.sys, [], config, t);
   const reachable = isReachable(inv.facts.ping);
   if (options.json) {
-    process.stdout.write(`${JSON.stringify(diagnosisJson(inv), null, 2)}\n`);
+    writeOut(`${JSON.stringify(diagnosisJson(inv), null, 2)}\n`);
     return reachable ? 0 : 1;
   }
   const c = await ctx.colours();
@@ -69,7 +70,7 @@ export async function doctorCommand(ctx: AppContext, options: { json: boolean })
   }
   if (diagnosis.fixes.length > 0) {
     lines.push(t('report.fixes'));
-    lines.push(...renderFixes(diagnosis.fixes, t, c, (argv) => concreteArgv(argv, { config, uid: ctx.sys.user.uid, dockerBinary: 'docker' })));
+    lines.push(...renderFixes(diagnosis.fixes, t, c, (argv) => concreteArgv(argv, { sudo: config.sudo, uid: ctx.sys.user.uid, dockerBinary: 'docker' })));
   }
   ctx.say(lines.join('\n'));
   return reachable ? 0 : 1;

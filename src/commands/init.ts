@@ -1,4 +1,5 @@
 // `dockhook init SHELL` when Node is asked directly (bin/dockhook answers it without Node).
+import { writeOut } from '../io/stderr.js';
 import { readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import type { AppContext } from '../app/context.js';
@@ -12,6 +13,6 @@ export function initCommand(ctx: AppContext, shell: string | undefined): number 
   }
   // dist/cli.cjs → ../shell/dockhook.SHELL
   const root = join(dirname(process.argv[1] ?? '.'), '..');
-  process.stdout.write(readFileSync(join(root, 'shell', `dockhook.${shell}`), 'utf8'));
+  writeOut(readFileSync(join(root, 'shell', `dockhook.${shell}`), 'utf8'));
   return 0;
 }

@@ -3,9 +3,9 @@
 // then DOCKER_HOST (non-empty), then DOCKER_CONTEXT, then currentContext in config.json, then
 // the default socket. Note DOCKER_HOST beats DOCKER_CONTEXT, whatever the docs say
 // (thaJeztah in docker/buildx#1834).
-import { createHash } from 'node:crypto';
 import type { Endpoint } from './types.js';
 import { parseGlobalFlags } from './docker-argv.js';
+import { sha256Hex } from './sha256.js';
 
 export const DEFAULT_UNIX_HOST = 'unix:///var/run/docker.sock';
 
@@ -35,7 +35,7 @@ export function normalizeHost(raw: string, tls: boolean): string {
 }
 
 export function contextDirName(name: string): string {
-  return createHash('sha256').update(name).digest('hex');
+  return sha256Hex(name);
 }
 
 export function contextMetaPath(configDir: string, name: string): string {

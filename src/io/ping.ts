@@ -1,6 +1,7 @@
 // Is a daemon there? `HEAD /_ping` is the cheapest request the Engine answers (moby
 // api/swagger.yaml SystemPingHead); the CLI itself tries HEAD first (moby client/ping.go).
-import { connect as netConnect, type Socket } from 'node:net';
+import { stat } from 'node:fs';
+import type { Socket } from 'node:net';
 import type { PingFacts } from '../core/types.js';
 import { runCommand } from './run.js';
 
@@ -12,19 +13,33 @@ export interface PingOptions {
   tls?: boolean;
 }
 
-export function pingEndpoint(url: string, options: PingOptions): Promise<PingFacts> {
+/** ENOENT before any connect: a missing socket file is the commonest dead daemon. */
+function missing(path: string): Promise<NodeJS.ErrnoException | null> {
+  return new Promise((resolve) => stat(path, (error) => resolve(error && (error.code === 'ENOENT' || error.code === 'ENOTDIR') ? error : null)));
+}
+
+export async function pingEndpoint(url: string, options: PingOptions): Promise<PingFacts> {
   const unix = /^unix:\/\/(\/.*)$/i.exec(url);
-  if (unix?.[1]) return pingSocket(() => netConnect({ path: unix[1]! }), options.timeoutMs);
+  if (unix?.[1]) {
+    const path = unix[1];
+    // node:net (with node:stream) costs about 4 ms to load; a socket file that is not there
+    // needs no connection to say so.
+    const gone = await missing(path);
+    if (gone) return fromErrno(gone);
+    const { connect } = await import('node:net');
+    return pingSocket(() => connect({ path }), options.timeoutMs);
+  }
   const tcp = /^(?:tcp|https?):\/\/\[?([^\]/]+?)\]?:(\d+)/i.exec(url);
   if (tcp?.[1] && tcp[2]) {
     const host = tcp[1];
     const port = Number(tcp[2]);
     // node:tls costs a few ms to load; only TLS endpoints pay for it.
     if (options.tls) return import('node:tls').then(({ connect }) => pingSocket(() => connect({ host, port, rejectUnauthorized: false, servername: host }), options.timeoutMs, 'secureConnect'));
-    return pingSocket(() => netConnect({ host, port }), options.timeoutMs);
+    const { connect } = await import('node:net');
+    return pingSocket(() => connect({ host, port }), options.timeoutMs);
   }
   if (/^ssh:\/\//i.test(url)) return pingSsh(url, options.timeoutMs);
-  return Promise.resolve({ outcome: 'skipped', detail: url, podman: false });
+  return { outcome: 'skipped', detail: url, podman: false };
 }
 
 function pingSocket(open: () => Socket, timeoutMs: number, readyEvent: 'connect' | 'secureConnect' = 'connect'): Promise<PingFacts> {

@@ -1,5 +1,4 @@
 // Runs a helper command for a probe: argv only, bounded in time, never throws.
-import { spawn } from 'node:child_process';
 
 export interface RunResult {
   /** Exit status, or null when the command could not start, was killed or timed out. */
@@ -19,8 +18,10 @@ export interface RunOptions {
 
 export type Runner = (argv: readonly string[], options: RunOptions) => Promise<RunResult>;
 
-export const runCommand: Runner = (argv, options) =>
-  new Promise((resolve) => {
+// node:child_process costs about 3 ms to load; runs that spawn nothing do not pay for it.
+export const runCommand: Runner = async (argv, options) => {
+  const { spawn } = await import('node:child_process');
+  return new Promise((resolve) => {
     const [file, ...args] = argv;
     if (file === undefined) return resolve({ code: null, stdout: '', stderr: '', error: 'EINVAL' });
     const maxBytes = options.maxBytes ?? 256 * 1024;
@@ -49,3 +50,4 @@ export const runCommand: Runner = (argv, options) =>
     child.on('error', (error: NodeJS.ErrnoException) => finish({ code: null, stdout, stderr, error: error.code ?? error.message }));
     child.on('close', (code) => finish({ code, stdout, stderr, error: null }));
   });
+};

@@ -1,6 +1,7 @@
 // The machine as the probes see it. Everything a probe touches comes through here, so a test
 // can hand the probes a different machine.
-import { constants, promises as fs, readFileSync, type Stats } from 'node:fs';
+import * as fs from 'node:fs';
+import { accessSync, constants, lstatSync, readdirSync, readFileSync, realpathSync, statSync, type Stats } from 'node:fs';
 import { userInfo } from 'node:os';
 import type { PingFacts, UserFacts } from '../core/types.js';
 import { pingEndpoint, type PingOptions } from './ping.js';
@@ -28,6 +29,14 @@ export interface System {
 
 const orNull = async <T>(work: Promise<T>): Promise<T | null> => work.catch(() => null);
 
+/**
+ * The callback form of an fs call as a promise. fs.promises would do, but loading it costs
+ * about 2 ms at start-up, which every failing docker command would pay.
+ */
+function callback<T>(call: (done: (error: NodeJS.ErrnoException | null, value?: T) => void) => void): Promise<T> {
+  return new Promise((resolve, reject) => call((error, value) => (error ? reject(error) : resolve(value as T))));
+}
+
 export function currentUser(env: System['env']): UserFacts {
   const uid = process.getuid?.() ?? -1;
   const gid = process.getgid?.() ?? -1;
@@ -43,35 +52,51 @@ export function currentUser(env: System['env']): UserFacts {
   return { name, uid, gid, home };
 }
 
+/**
+ * Paths on the machine's own file systems (/etc, /proc, /run, /usr …) answer from memory or a
+ * local disk: a synchronous call costs microseconds there, where an asynchronous one waits in
+ * libuv's four-thread queue behind every other probe. Anything else (a home directory, which
+ * may be on NFS and hang) goes through the asynchronous calls, so a probe's time bound holds.
+ */
+export function isLocalSystemPath(path: string): boolean {
+  return /^\/(etc|proc|run|var\/run|usr|sys|dev|bin|sbin|lib|snap)(\/|$)/.test(path);
+}
+
+function attempt<T>(work: () => T): T | null {
+  try {
+    return work();
+  } catch {
+    return null;
+  }
+}
+
 export function realSystem(env: System['env'] = process.env): System {
-  const isExecutable = async (path: string) => (await orNull(fs.access(path, constants.X_OK).then(() => true))) === true;
+  const local = <T>(path: string, sync: () => T, async: () => Promise<T>): Promise<T | null> =>
+    isLocalSystemPath(path) ? Promise.resolve(attempt(sync)) : orNull(async());
+  const canAccess = (path: string, mode: number) =>
+    local(path, () => (accessSync(path, mode), true), () => callback<void>((done) => fs.access(path, mode, done)).then(() => true)).then((ok) => ok === true);
   return {
     env,
     user: currentUser(env),
     processGids: process.getgroups?.() ?? [],
     run: runCommand,
     ping: pingEndpoint,
-    readFile: (path) => orNull(fs.readFile(path, 'utf8')),
-    readProcSync: (path) => {
-      try {
-        return readFileSync(path, 'utf8');
-      } catch {
-        return null;
-      }
-    },
-    lstat: (path) => orNull(fs.lstat(path)),
-    stat: (path) => orNull(fs.stat(path)),
-    canWrite: async (path) => (await orNull(fs.access(path, constants.W_OK).then(() => true))) === true,
-    realpath: (path) => orNull(fs.realpath(path)),
-    listDir: (path) => orNull(fs.readdir(path)),
+    readFile: (path) => local(path, () => readFileSync(path, 'utf8'), () => callback<string>((done) => fs.readFile(path, 'utf8', done))),
+    readProcSync: (path) => attempt(() => readFileSync(path, 'utf8')),
+    lstat: (path) => local(path, () => lstatSync(path), () => callback<Stats>((done) => fs.lstat(path, done))),
+    stat: (path) => local(path, () => statSync(path), () => callback<Stats>((done) => fs.stat(path, done))),
+    canWrite: (path) => canAccess(path, constants.W_OK),
+    realpath: (path) => local(path, () => realpathSync(path), () => callback<string>((done) => fs.realpath(path, done))),
+    listDir: (path) => local(path, () => readdirSync(path), () => callback<string[]>((done) => fs.readdir(path, done))),
     which: async (name, extraDirs = []) => {
       const dirs = [...(env.PATH ?? '').split(':').filter(Boolean), ...extraDirs];
       for (const dir of dirs) {
         const candidate = `${dir}/${name}`;
-        if (await isExecutable(candidate)) return candidate;
+        if (await canAccess(candidate, constants.X_OK)) return candidate;
       }
       return null;
     },
-    now: () => performance.now(),
+    // process.hrtime, not performance.now(): the latter loads perf_hooks (about 1.5 ms).
+    now: () => Number(process.hrtime.bigint()) / 1e6,
   };
 }

@@ -2,9 +2,8 @@ import { mkdtempSync, readFileSync, statSync, chmodSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { concreteArgv } from '../../src/app/apply.js';
+import { concreteArgv } from '../../src/core/privilege.js';
 import { autoApplies } from '../../src/app/flow.js';
-import { DEFAULT_CONFIG } from '../../src/core/config-schema.js';
 import * as F from '../../src/core/fixes.js';
 import { translator } from '../../src/core/messages/index.js';
 import { envFileLines, writeEnvFile } from '../../src/io/envfile.js';
@@ -42,7 +41,7 @@ describe('the env hand-back file', () => {
 });
 
 describe('applying fixes', () => {
-  const opts = { config: { ...DEFAULT_CONFIG, sudo: ['doas'] }, uid: 1000, dockerBinary: '/usr/bin/docker' };
+  const opts = { sudo: ['doas'], uid: 1000, dockerBinary: '/usr/bin/docker' };
   it('swaps sudo for the configured program, drops it for root', () => {
     expect(concreteArgv(['sudo', 'systemctl', 'start', 'docker.service'], opts)).toEqual(['doas', 'systemctl', 'start', 'docker.service']);
     expect(concreteArgv(['sudo', 'systemctl', 'start', 'docker.service'], { ...opts, uid: 0 })).toEqual(['systemctl', 'start', 'docker.service']);
@@ -100,5 +99,19 @@ describe('probe parsers', () => {
   it('keeps the log lines that say why dockerd died', () => {
     const log = 'time="x" level=info msg="Starting up"\nunable to configure the Docker daemon with file /etc/docker/daemon.json: invalid character \'}\'\ndocker.service: Main process exited, code=exited, status=1/FAILURE\n';
     expect(tellingLines(log)).toHaveLength(2);
+  });
+});
+
+describe('dockhook option parsing', async () => {
+  const { parseOptions, UsageError } = await import('../../src/cli-options.js');
+  const spec = { json: { type: 'boolean' as const }, yes: { type: 'boolean' as const, short: 'y' }, 'env-out': { type: 'string' as const } };
+
+  it('reads booleans, short flags, values with = and with a space', () => {
+    expect(parseOptions('fix', ['--json', '-y', '--env-out=/a', 'rest'], spec)).toEqual({ values: { json: true, yes: true, 'env-out': '/a' }, positionals: ['rest'] });
+    expect(parseOptions('fix', ['--env-out', '/b'], spec).values['env-out']).toBe('/b');
+  });
+
+  it.each([[['--bogus']], [['-x']], [['--json=1']], [['-yy']], [['--env-out']]])('%j is a usage error', (args) => {
+    expect(() => parseOptions('fix', args, spec)).toThrow(UsageError);
   });
 });

@@ -195,6 +195,7 @@ export const en = {
   'usage.unknown-option': 'unknown option {flag} for "{command}"',
   'usage.unexpected': 'unexpected argument "{arg}" for "{command}"',
   'usage.status': '--status must be an exit status (got {value})',
+  'usage.missing-value': '{flag} needs a value ("{command}")',
   'usage.missing': 'missing command',
   'usage.unknown-command': 'unknown command "{command}"',
   'usage.version': 'dockhook {version}',

@@ -197,6 +197,7 @@ export const zh: Readonly<Record<MessageId, string>> = {
   'usage.unknown-option': '"{command}" 不支持选项 {flag}',
   'usage.unexpected': '"{command}" 不接受参数 "{arg}"',
   'usage.status': '--status 必须是一个退出状态码（实际为 {value}）',
+  'usage.missing-value': '{flag} 需要一个值（"{command}"）',
   'usage.missing': '缺少命令',
   'usage.unknown-command': '未知命令 "{command}"',
   'usage.version': 'dockhook {version}',
