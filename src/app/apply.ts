@@ -8,6 +8,7 @@ import { childEnv, exitStatus } from '../io/docker.js';
 import { writeEnvFile } from '../io/envfile.js';
 import { commandLine } from '../io/render.js';
 import { concreteArgv } from '../core/privilege.js';
+import { envChanges } from './present.js';
 
 export interface ApplyOptions {
   config: Config;
@@ -58,7 +59,7 @@ export async function applyFix(fix: Fix, options: ApplyOptions): Promise<boolean
       if (value === null || value === undefined) delete options.env[name];
       else options.env[name] = value;
     }
-    const changes = names.map((name) => (fix.env[name] == null ? `unset ${name}` : `export ${name}=${commandLine([fix.env[name]!])}`)).join('; ');
+    const changes = envChanges(fix);
     const problem = options.envOut === null ? 'no shell' : writeEnvFile(options.envOut, fix.env);
     say(problem === null ? t('apply.env', { changes }) : t('apply.env-no-shell', { changes }));
   }

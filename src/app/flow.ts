@@ -11,7 +11,7 @@ import type { Fix } from '../core/types.js';
 import { childEnv, dockerBinary, exitStatus } from '../io/docker.js';
 import { askKey, canPrompt } from '../io/prompt.js';
 import { commandLine } from '../io/render.js';
-import { envChanges, renderFixes } from '../commands/doctor.js';
+import { envChanges, renderFixes } from './present.js';
 
 export interface FailureInput {
   /** docker's arguments, as the user typed them. */
@@ -67,7 +67,7 @@ export async function handleFailure(ctx: AppContext, input: FailureInput): Promi
   for (const line of diagnosis.evidence.slice(1)) lines.push(c.dim(`  ${line}`));
   if (diagnosis.fixes.length > 0) lines.push(...renderFixes(diagnosis.fixes, t, c, concrete));
   if (interactive || input.mode === 'dry-run' || input.mode === 'fix-yes') ctx.say(lines.join('\n'));
-  if (!first || input.mode === 'dry-run') return standalone ? (first ? 1 : 1) : input.status;
+  if (!first || input.mode === 'dry-run') return standalone ? 1 : input.status;
 
   let chosen: Fix | null = null;
   if (input.mode === 'fix-yes' && !first.rootEquivalent) chosen = first;
@@ -77,13 +77,14 @@ export async function handleFailure(ctx: AppContext, input: FailureInput): Promi
   } else if (interactive) {
     if (first.rootEquivalent) {
       const alternative = runnable.find((f) => !f.rootEquivalent);
-      ctx.say(c.warn(t('prompt.root-warning')) + (alternative ? ` ${runnable.indexOf(alternative) + 1}. ${alternative.title}` : ''));
+      ctx.say(c.warn(t('prompt.root-warning')) + (alternative ? ` ${diagnosis.fixes.indexOf(alternative) + 1}. ${alternative.title}` : ''));
     }
     const retrying = config.retry && first.retry !== 'none' && !standalone;
     const question = `  ${retrying ? t('prompt.apply-retry', { command: shown }) : t('prompt.apply')} ${first.rootEquivalent ? t('prompt.choices-no') : t('prompt.choices-yes')} `;
-    const answer = await askKey(question, !first.rootEquivalent, runnable.length);
+    // A digit picks a fix by the number it is shown with; instructions-only fixes cannot be picked.
+    const answer = await askKey(question, !first.rootEquivalent, diagnosis.fixes.length);
     if (answer.kind === 'yes') chosen = first;
-    else if (answer.kind === 'choice') chosen = runnable[answer.index] ?? null;
+    else if (answer.kind === 'choice') chosen = runnable.find((f) => f === diagnosis.fixes[answer.index]) ?? null;
     else if (answer.kind === 'no-tty') ctx.say(t('error.no-tty'));
   }
   if (chosen === null) {

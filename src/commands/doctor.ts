@@ -4,9 +4,7 @@ import type { AppContext } from '../app/context.js';
 import { concreteArgv } from '../core/privilege.js';
 import { investigate, type Investigation } from '../app/investigate.js';
 import { isReachable } from '../core/diagnose.js';
-import type { Translate } from '../core/messages/index.js';
-import type { Fix } from '../core/types.js';
-import { commandLine, type Palette } from '../io/render.js';
+import { renderFixes } from '../app/present.js';
 
 export function diagnosisJson(inv: Investigation): object {
   const { endpoint, diagnosis } = inv;
@@ -30,24 +28,6 @@ export function diagnosisJson(inv: Investigation): object {
       })),
     },
   };
-}
-
-export function envChanges(fix: Fix): string {
-  return Object.entries(fix.env)
-    .map(([name, value]) => (value === null ? `unset ${name}` : `export ${name}=${commandLine([value])}`))
-    .join('; ');
-}
-
-/** `concrete` turns a catalogue argv into what would really run here (sudo swapped or dropped). */
-export function renderFixes(fixes: readonly Fix[], t: Translate, c: Palette, concrete: (argv: readonly string[]) => string[] = (a) => [...a], indent = '  '): string[] {
-  const lines: string[] = [];
-  fixes.forEach((fix, index) => {
-    const marks = [fix.privileged ? t('report.fix-privileged') : null, fix.rootEquivalent ? c.warn(t('report.fix-root-equivalent')) : null].filter(Boolean).join(' ');
-    lines.push(`${indent}${index + 1}. ${fix.title}${marks ? ` ${marks}` : ''}`);
-    for (const argv of fix.commands) lines.push(`${indent}   ${c.cmd(commandLine(concrete(argv)))}`);
-    if (Object.keys(fix.env).length > 0) lines.push(`${indent}   ${c.cmd(t('report.fix-env', { changes: envChanges(fix) }))}`);
-  });
-  return lines;
 }
 
 export async function doctorCommand(ctx: AppContext, options: { json: boolean }): Promise<number> {

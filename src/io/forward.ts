@@ -78,9 +78,27 @@ async function openPty(): Promise<Pty | null> {
  * dockhook keeps the slave open itself and, once docker has exited, writes a marker through
  * it: the pty is first in, first out, so when the marker comes out, docker's output is all out.
  */
-function drainPty(pty: Pty, take: (chunk: Buffer) => void, exited: Promise<unknown>): Promise<void> {
+function drainPty(pty: Pty, forward: (chunk: Buffer) => void, exited: Promise<unknown>): Promise<void> {
   return new Promise((resolve) => {
     const reader = new ReadStream(pty.master);
+    // A pty hands over at most 4 KiB per read; libuv reads several in one turn of the loop.
+    // Passing them on together halves the write calls when docker prints fast.
+    let pending: Buffer[] = [];
+    let scheduled = false;
+    const flush = () => {
+      scheduled = false;
+      if (pending.length === 0) return;
+      const chunk = pending.length === 1 ? pending[0]! : Buffer.concat(pending);
+      pending = [];
+      forward(chunk);
+    };
+    const take = (chunk: Buffer) => {
+      pending.push(chunk);
+      if (!scheduled) {
+        scheduled = true;
+        setImmediate(flush);
+      }
+    };
     let marker: Buffer | null = null;
     let held = Buffer.alloc(0);
     let finished = false;
@@ -89,6 +107,7 @@ function drainPty(pty: Pty, take: (chunk: Buffer) => void, exited: Promise<unkno
       finished = true;
       clearTimeout(timer);
       if (held.length > 0) take(held);
+      flush();
       reader.destroy();
       try { closeSync(pty.slave); } catch { /* already closed */ }
       resolve();

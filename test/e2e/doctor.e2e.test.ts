@@ -250,6 +250,59 @@ describeWithWorlds('dockhook doctor --json', () => {
     });
   });
 
+  describe('rootless set up for the user but its daemon not running', () => {
+    const world = useWorld({ name: 'doc-rootless-stopped', rootful: 'absent', rootless: 'installed' });
+
+    it('says rootless-stopped to the rootless user', async () => {
+      const run = await doctor(world(), { user: USERS.rootless });
+      expectDiagnosis(run, { url: DEFAULT_HOST, source: 'default', reachable: false, cause: 'rootless-stopped' });
+      expect(run.report.diagnosis.fixes[0]?.privileged).toBe(false);
+    });
+
+    it('says rootless-stopped when DOCKER_HOST names the rootless socket', async () => {
+      const w = world();
+      const host = w.rootlessHost();
+      const run = await doctor(w, { user: USERS.rootless, env: { DOCKER_HOST: host } });
+      expectDiagnosis(run, { url: host, source: 'DOCKER_HOST', reachable: false, cause: 'rootless-stopped' });
+    });
+  });
+
+  describe('rootless preferred, not set up, prerequisites met', () => {
+    const world = useWorld({ name: 'doc-rootless-available', rootful: 'running' });
+
+    it('says rootless-available to a user outside the docker group whose config prefers rootless', async () => {
+      const w = world();
+      w.writeFile('/home/dh-out/.config/dockhook/config.json', JSON.stringify({ rootless: { prefer: 'always' } }), { owner: USERS.outOfGroup });
+      const run = await doctor(w, { user: USERS.outOfGroup });
+      expectDiagnosis(run, { url: DEFAULT_HOST, source: 'default', reachable: false, cause: 'rootless-available' });
+      const setup = run.report.diagnosis.fixes[0];
+      expect(setup?.id).toBe('setup-rootless');
+      expect(setup?.privileged).toBe(false);
+      expect(setup?.commands[0]?.[0]).toMatch(/dockerd-rootless-setuptool\.sh$/);
+    });
+  });
+
+  describe('remote daemon unreachable, nothing local', () => {
+    const world = useWorld({ name: 'doc-remote', rootful: 'absent' });
+
+    it('says remote-unreachable for a tcp:// DOCKER_HOST nobody listens on', async () => {
+      const run = await doctor(world(), { user: USERS.inGroup, env: { DOCKER_HOST: 'tcp://127.0.0.1:9' } });
+      expectDiagnosis(run, { url: 'tcp://127.0.0.1:9', source: 'DOCKER_HOST', reachable: false, cause: 'remote-unreachable' });
+    });
+  });
+
+  describe('no Docker Engine installed', () => {
+    const world = useWorld({ name: 'doc-not-installed', rootful: 'absent' });
+
+    it('says daemon-not-installed when dockerd is not there', async () => {
+      const w = world();
+      // Inside the world only: dockerd becomes a file nobody can execute.
+      await w.exec(['mount', '--bind', '/dev/null', '/usr/sbin/dockerd']);
+      const run = await doctor(w, { user: USERS.inGroup });
+      expectDiagnosis(run, { url: DEFAULT_HOST, source: 'default', reachable: false, cause: 'daemon-not-installed' });
+    });
+  });
+
   describe('time bounds: a daemon that accepts and never answers', () => {
     const world = useWorld({ name: 'doc-hung', rootful: 'hung' });
 
