@@ -272,7 +272,7 @@ describeWithWorlds('dockhook doctor --json', () => {
 
     it('says rootless-available to a user outside the docker group whose config prefers rootless', async () => {
       const w = world();
-      w.writeFile('/home/dh-out/.config/dockhook/config.json', JSON.stringify({ rootless: { prefer: 'always' } }), { owner: USERS.outOfGroup });
+      w.writeFile('/home/dh-out/.dockhookrc.json', JSON.stringify({ rootless: { prefer: 'always' } }), { owner: USERS.outOfGroup });
       const run = await doctor(w, { user: USERS.outOfGroup });
       expectDiagnosis(run, { url: DEFAULT_HOST, source: 'default', reachable: false, cause: 'rootless-available' });
       const setup = run.report.diagnosis.fixes[0];
