@@ -15,8 +15,6 @@ export interface System {
   run: Runner;
   ping: (url: string, options: PingOptions) => Promise<PingFacts>;
   readFile: (path: string) => Promise<string | null>;
-  /** For /proc only, which never blocks: a synchronous read. */
-  readProcSync: (path: string) => string | null;
   lstat: (path: string) => Promise<Stats | null>;
   stat: (path: string) => Promise<Stats | null>;
   canWrite: (path: string) => Promise<boolean>;
@@ -82,7 +80,6 @@ export function realSystem(env: System['env'] = process.env): System {
     run: runCommand,
     ping: pingEndpoint,
     readFile: (path) => local(path, () => readFileSync(path, 'utf8'), () => callback<string>((done) => fs.readFile(path, 'utf8', done))),
-    readProcSync: (path) => attempt(() => readFileSync(path, 'utf8')),
     lstat: (path) => local(path, () => lstatSync(path), () => callback<Stats>((done) => fs.lstat(path, done))),
     stat: (path) => local(path, () => statSync(path), () => callback<Stats>((done) => fs.stat(path, done))),
     canWrite: (path) => canAccess(path, constants.W_OK),

@@ -58,12 +58,12 @@ export async function isProcessRunning(sys: System, name: string, uid: number | 
   const entries = await sys.listDir('/proc');
   if (entries === null) return false;
   const pids = entries.filter((entry) => /^\d+$/.test(entry));
-  // procfs answers from memory: synchronous reads here cost ~1 ms for a hundred processes,
-  // where a hundred queued async reads hold up every other probe on libuv's four threads.
-  return pids.some((pid) => {
-    if (sys.readProcSync(`/proc/${pid}/comm`)?.trim() !== name) return false;
+  // /proc is a local system path: System reads it synchronously, so this costs ~1 ms.
+  for (const pid of pids) {
+    if ((await sys.readFile(`/proc/${pid}/comm`))?.trim() !== name) continue;
     if (uid === null) return true;
-    const real = /^Uid:\s+(\d+)/m.exec(sys.readProcSync(`/proc/${pid}/status`) ?? '')?.[1];
-    return real === String(uid);
-  });
+    const real = /^Uid:\s+(\d+)/m.exec((await sys.readFile(`/proc/${pid}/status`)) ?? '')?.[1];
+    if (real === String(uid)) return true;
+  }
+  return false;
 }

@@ -33,7 +33,6 @@ export const en = {
   'evidence.socket-world-writable': '{path} is writable by every user (mode {mode}): every local user has root on this machine',
   'evidence.socket-group-mismatch': '{path} belongs to group {group}, not to docker (was the group created after dockerd started?)',
   'evidence.systemd-unit': 'systemctl: {unit} is {active} ({enabled}, result {result})',
-  'evidence.systemd-masked': 'systemctl: {unit} is masked',
   'evidence.no-systemd': 'systemd is not running here (no /run/systemd/system); services are managed by {manager}',
   'evidence.dockerd-not-running': 'no dockerd process is running',
   'evidence.dockerd-elsewhere': 'a root dockerd is running, but not listening on {path} (started with another -H, or in another mount namespace)',
@@ -49,13 +48,11 @@ export const en = {
   'evidence.rootless-force': 'the system socket is writable by {user}, so the setup tool needs --force',
   'evidence.docker-host': 'DOCKER_HOST={value}',
   'evidence.default-alive': 'the default socket {url} answers',
-  'evidence.context': 'current context "{context}" (from {source}) → {url}',
   'evidence.context-error': '{error}',
   'evidence.wsl': '/proc/version says WSL {version}',
   'evidence.snap': 'the docker command comes from a snap ({path})',
   'evidence.desktop': 'Docker Desktop socket {path}: {state}',
   'evidence.alt-runtime': '{runtime} socket {path}: {state}',
-  'evidence.podman': 'the socket is served by podman',
 
   // --- ping outcomes ---
   'ping.ok': 'answers',
@@ -97,7 +94,6 @@ export const en = {
 
   // --- the prompt and its neighbours ---
   'prompt.header': 'dockhook: {summary}',
-  'prompt.fix': 'fix: {title}',
   'prompt.apply-retry': 'Apply and re-run `{command}`?',
   'prompt.apply': 'Apply?',
   'prompt.choices-yes': '[Y/n]',
@@ -113,14 +109,10 @@ export const en = {
   'apply.env-no-shell': 'dockhook: run this in your shell: {changes}',
   'apply.newgrp': 'dockhook: the group is active for this re-run only; run `newgrp docker` or log in again to keep it.',
   'apply.retrying': 'dockhook: re-running `{command}`',
-  'apply.manual': 'dockhook: this needs doing by hand: {title}',
-  'apply.still-unreachable': 'dockhook: the fix ran, but the daemon still does not answer.',
-  'apply.fixed': 'dockhook: the daemon answers now.',
 
   // --- doctor report ---
   'report.title': 'dockhook doctor',
   'report.endpoint': 'endpoint: {url} (from {source})',
-  'report.reachable': 'reachable: {value}',
   'report.cause': 'cause: {cause} — {summary}',
   'report.evidence': 'evidence:',
   'report.fixes': 'fixes:',
@@ -172,7 +164,6 @@ export const en = {
   'error.unknown-shell': 'dockhook: unknown shell "{shell}" (expected bash, zsh or fish)',
   'error.internal': 'dockhook: internal error ({message}); docker itself is unaffected.',
   'error.config': 'dockhook: ignoring config {path}: {message}',
-  'error.config-key': 'dockhook: config {path}: {message}',
   'error.no-docker': 'dockhook: cannot run docker: {message}',
   'error.no-tty': 'dockhook: no terminal to ask on; not applying anything.',
 

@@ -35,7 +35,6 @@ export const zh: Readonly<Record<MessageId, string>> = {
   'evidence.socket-world-writable': '{path} 对所有用户可写（权限 {mode}）：本机的任何本地用户都相当于拥有 root 权限',
   'evidence.socket-group-mismatch': '{path} 属于 {group} 用户组，而不是 docker 组（该用户组是否在 dockerd 启动之后才创建？）',
   'evidence.systemd-unit': 'systemctl: {unit} 状态为 {active}（{enabled}，结果：{result}）',
-  'evidence.systemd-masked': 'systemctl: {unit} 已被屏蔽（masked）',
   'evidence.no-systemd': '此处没有运行 systemd（不存在 /run/systemd/system）；服务由 {manager} 管理',
   'evidence.dockerd-not-running': '没有正在运行的 dockerd 进程',
   'evidence.dockerd-elsewhere': '有一个 root 身份的 dockerd 正在运行，但没有在 {path} 上监听（可能用了别的 -H 参数启动，或在另一个挂载命名空间中）',
@@ -51,13 +50,11 @@ export const zh: Readonly<Record<MessageId, string>> = {
   'evidence.rootless-force': '{user} 对系统套接字有写权限，因此配置工具需要加上 --force',
   'evidence.docker-host': 'DOCKER_HOST={value}',
   'evidence.default-alive': '默认套接字 {url} 有响应',
-  'evidence.context': '当前上下文“{context}”（来自 {source}）→ {url}',
   'evidence.context-error': '{error}',
   'evidence.wsl': '/proc/version 显示为 WSL {version}',
   'evidence.snap': 'docker 命令来自 snap 包（{path}）',
   'evidence.desktop': 'Docker Desktop 套接字 {path}：{state}',
   'evidence.alt-runtime': '{runtime} 套接字 {path}：{state}',
-  'evidence.podman': '该套接字由 podman 提供',
 
   // --- ping outcomes ---
   'ping.ok': '有响应',
@@ -99,7 +96,6 @@ export const zh: Readonly<Record<MessageId, string>> = {
 
   // --- the prompt and its neighbours ---
   'prompt.header': 'dockhook: {summary}',
-  'prompt.fix': '修复：{title}',
   'prompt.apply-retry': '应用修复并重新运行 `{command}`？',
   'prompt.apply': '是否应用？',
   'prompt.choices-yes': '[Y/n]',
@@ -115,14 +111,10 @@ export const zh: Readonly<Record<MessageId, string>> = {
   'apply.env-no-shell': 'dockhook: 请在你的 shell 中运行：{changes}',
   'apply.newgrp': 'dockhook: 该用户组仅对本次重新运行生效；要让它持续生效，请运行 `newgrp docker` 或重新登录。',
   'apply.retrying': 'dockhook: 正在重新运行 `{command}`',
-  'apply.manual': 'dockhook: 此项需要手动完成：{title}',
-  'apply.still-unreachable': 'dockhook: 修复已执行，但守护进程仍然没有响应。',
-  'apply.fixed': 'dockhook: 守护进程现在有响应了。',
 
   // --- doctor report ---
   'report.title': 'dockhook doctor 诊断报告',
   'report.endpoint': '端点：{url}（来自 {source}）',
-  'report.reachable': '可连接：{value}',
   'report.cause': '原因：{cause} —— {summary}',
   'report.evidence': '依据：',
   'report.fixes': '修复方法：',
@@ -174,7 +166,6 @@ export const zh: Readonly<Record<MessageId, string>> = {
   'error.unknown-shell': 'dockhook: 未知的 shell“{shell}”（应为 bash、zsh 或 fish）',
   'error.internal': 'dockhook: 内部错误（{message}）；docker 本身不受影响。',
   'error.config': 'dockhook: 忽略配置文件 {path}：{message}',
-  'error.config-key': 'dockhook: 配置文件 {path}：{message}',
   'error.no-docker': 'dockhook: 无法运行 docker：{message}',
   'error.no-tty': 'dockhook: 没有可供询问的终端；不会应用任何修复。',
 
