@@ -1,11 +1,11 @@
 // dockhook's own options, parsed strictly: an unknown or malformed option is a usage error,
 // never silently ignored. (node:util's parseArgs does the same but costs ~1.7 ms to load.)
-import type { MessageId, Params } from './core/messages/index.js';
+import { message, type Message } from './core/messages/index.js';
 
 /** A mistake in how dockhook was called: one line from the catalogue, exit status 2. */
 export class UsageError extends Error {
-  constructor(readonly id: MessageId, readonly params: Params = {}) {
-    super(id);
+  constructor(readonly reason: Message) {
+    super(reason.id);
   }
 }
 
@@ -26,15 +26,15 @@ export function parseOptions<S extends OptionSpec>(command: string, args: readon
     const long = arg.startsWith('--');
     const name = long ? arg.slice(2, eq > 0 ? eq : undefined) : byShort.get(arg.slice(1));
     const option = name === undefined ? undefined : spec[name];
-    if (name === undefined || option === undefined || (!long && arg.length !== 2)) throw new UsageError('usage.unknown-option', { flag: arg, command });
+    if (name === undefined || option === undefined || (!long && arg.length !== 2)) throw new UsageError(message('usage.unknown-option', { flag: arg, command }));
     if (option.type === 'boolean') {
-      if (eq > 0) throw new UsageError('usage.unknown-option', { flag: arg, command });
+      if (eq > 0) throw new UsageError(message('usage.unknown-option', { flag: arg, command }));
       values[name] = true;
     } else if (eq > 0) {
       values[name] = arg.slice(eq + 1);
     } else {
       const value = args[i + 1];
-      if (value === undefined) throw new UsageError('usage.missing-value', { flag: arg, command });
+      if (value === undefined) throw new UsageError(message('usage.missing-value', { flag: arg, command }));
       values[name] = value;
       i += 1;
     }

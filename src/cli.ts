@@ -3,6 +3,7 @@
 // their docker command (`exec` falls back to running docker plainly).
 import { createContext, type AppContext } from './app/context.js';
 import { parseOptions, UsageError } from './cli-options.js';
+import { message, say } from './core/messages/index.js';
 import { childEnv, dockerBinary, exitStatus } from './io/docker.js';
 import { writeOut } from './io/stderr.js';
 
@@ -17,7 +18,7 @@ function splitDockerArgs(args: string[]): { own: string[]; docker: string[] } {
 }
 
 function noPositionals(command: string, positionals: string[]): void {
-  if (positionals.length > 0) throw new UsageError('usage.unexpected', { arg: positionals[0] ?? '', command });
+  if (positionals.length > 0) throw new UsageError(message('usage.unexpected', { arg: positionals[0] ?? '', command }));
 }
 
 async function run(ctx: AppContext, argv: string[]): Promise<number> {
@@ -25,7 +26,7 @@ async function run(ctx: AppContext, argv: string[]): Promise<number> {
   switch (command) {
     case 'init': {
       const { initCommand } = await import('./commands/init.js');
-      if (rest.length !== 1) throw new UsageError('usage.init-shell');
+      if (rest.length !== 1) throw new UsageError(message('usage.init-shell'));
       return initCommand(ctx, rest[0]);
     }
     case 'exec': {
@@ -40,7 +41,7 @@ async function run(ctx: AppContext, argv: string[]): Promise<number> {
       const parsed = parseOptions('check', own, { status: { type: 'string' }, 'env-out': { type: 'string' } });
       noPositionals('check', parsed.positionals);
       const status = Number(parsed.values.status ?? '1');
-      if (!Number.isInteger(status) || status < 0 || status > 255) throw new UsageError('usage.status', { value: String(parsed.values.status) });
+      if (!Number.isInteger(status) || status < 0 || status > 255) throw new UsageError(message('usage.status', { value: String(parsed.values.status) }));
       const { checkCommand } = await import('./commands/check.js');
       return checkCommand(ctx, docker, status, parsed.values['env-out'] ?? null);
     }
@@ -78,9 +79,9 @@ async function run(ctx: AppContext, argv: string[]): Promise<number> {
       ctx.say(ctx.t()('error.usage', { message: ctx.t()('usage.version', { version: VERSION }) }));
       return 0;
     case undefined:
-      throw new UsageError('usage.missing');
+      throw new UsageError(message('usage.missing'));
     default:
-      throw new UsageError('usage.unknown-command', { command });
+      throw new UsageError(message('usage.unknown-command', { command }));
   }
 }
 
@@ -100,7 +101,7 @@ export async function main(argv: string[]): Promise<number> {
   } catch (error) {
     if (error instanceof UsageError) {
       const t = ctx.t();
-      ctx.say(t('error.usage', { message: t(error.id, error.params) }));
+      ctx.say(t('error.usage', { message: say(t, error.reason) }));
       return 2;
     }
     ctx.say(ctx.t()('error.internal', { message: (error as Error).message }));

@@ -1,6 +1,6 @@
 // What every command gets: the environment, the machine, the config (loaded on first use),
 // the message catalogue and colours. Built once per run, passed down, never global.
-import { languageFromEnv, translator, type Language, type Translate } from '../core/messages/index.js';
+import { languageFromEnv, say, translator, type Language, type Translate } from '../core/messages/index.js';
 import type { Config } from '../core/config-schema.js';
 import { loadConfig, type LoadedConfig } from '../io/config.js';
 import { colourLevel, palette, type Palette } from '../io/render.js';
@@ -37,7 +37,7 @@ export function createContext(env: AppContext['env'] = process.env): AppContext 
     loadConfig() {
       loaded ??= loadConfig(env, sys.user.home).then((result) => {
         const t = translator(languageFor(result.config, env));
-        for (const problem of result.problems) writeErr(t('error.config', { path: result.path ?? 'DOCKHOOK_CONFIG', message: t(problem.id, problem.params) }));
+        for (const problem of result.problems) writeErr(t('error.config', { path: result.path ?? 'DOCKHOOK_CONFIG', message: say(t, problem) }));
         return result;
       });
       return loaded;

@@ -1,12 +1,13 @@
 // `dockhook config [--json]`: the effective configuration and where it came from.
 import { writeOut } from '../io/stderr.js';
+import { say } from '../core/messages/index.js';
 import type { AppContext } from '../app/context.js';
 
 export async function configCommand(ctx: AppContext, options: { json: boolean }): Promise<number> {
   const loaded = await ctx.loadConfig();
   const t = ctx.t(loaded.config);
   if (options.json) {
-    const problems = loaded.problems.map((p) => t(p.id, p.params));
+    const problems = loaded.problems.map((p) => say(t, p));
     writeOut(`${JSON.stringify({ path: loaded.path, config: loaded.config, problems }, null, 2)}\n`);
     return 0;
   }

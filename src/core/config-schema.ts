@@ -1,12 +1,9 @@
 // The configuration's shape, defaults and validation. Pure: io/config.ts does the reading.
 // A wrong value never stops docker: it is reported in one line and the default is used.
-import type { MessageId, Params } from './messages/index.js';
+import type { Message } from './messages/index.js';
 
 /** A problem with the configuration, as a message id and its placeholders. */
-export interface ConfigProblem {
-  id: MessageId;
-  params?: Params;
-}
+export type ConfigProblem = Message;
 
 export type AutoApply = 'never' | 'safe' | 'all';
 

@@ -6,11 +6,11 @@ import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { validateConfig, DEFAULT_CONFIG } from '../../src/core/config-schema.js';
 import { loadConfig } from '../../src/io/config.js';
-import { translator } from '../../src/core/messages/index.js';
+import { say, translator } from '../../src/core/messages/index.js';
 import type { ConfigProblem } from '../../src/core/config-schema.js';
 
 const t = translator('en');
-const text = (problems: ConfigProblem[]) => problems.map((p) => t(p.id, p.params)).join('\n');
+const text = (problems: ConfigProblem[]) => problems.map((p) => say(t, p)).join('\n');
 
 let root: string;
 let home: string;

@@ -1,5 +1,7 @@
 // Every line a person reads comes from here, keyed by id, with {named} placeholders.
-// The Simplified Chinese catalogue (zh.ts) must carry the same keys.
+// The placeholders are the parameters' names: index.ts reads them from these templates at compile
+// time, so t('id', { … }) must pass exactly them. The Simplified Chinese catalogue (zh.ts) must carry
+// the same keys with the same placeholders (checked by tsc and by test/unit/messages.test.ts).
 export const en = {
   // --- causes: one-line summaries ---
   'cause.healthy': 'the Docker daemon at {url} is reachable.',

@@ -2,7 +2,7 @@
 // Commands, flags, paths, environment variables and ids stay literal.
 import type { MessageId } from './en.js';
 
-export const zh: Readonly<Record<MessageId, string>> = {
+export const zh = {
   // --- causes: one-line summaries ---
   'cause.healthy': '{url} 上的 Docker 守护进程可以连接。',
   'cause.daemon-not-installed': '本机未安装 Docker 守护进程（dockerd）。',
@@ -200,4 +200,4 @@ export const zh: Readonly<Record<MessageId, string>> = {
   // --- config ---
   'config.source': '配置文件：{path}',
   'config.source-none': '配置文件：无（使用默认值）',
-};
+} as const satisfies Readonly<Record<MessageId, string>>;
