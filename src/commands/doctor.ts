@@ -14,6 +14,7 @@ export function diagnosisJson(inv: Investigation): object {
     probes: inv.probes,
     diagnosis: {
       cause: diagnosis.cause,
+      reason: diagnosis.reason,
       summary: diagnosis.summary,
       evidence: diagnosis.evidence,
       fixes: diagnosis.fixes.map((fix) => ({

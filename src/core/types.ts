@@ -1,5 +1,6 @@
 // The data that flows through dockhook: detector → probes → diagnosis → fixes.
 // Everything here is plain data so the pure core can be tested without a machine.
+import type { Cause } from './rules.js';
 
 /** What a docker error message says went wrong (the `kind` of `dockhook classify`). */
 export type ErrorKind = 'daemon-unreachable' | 'permission-denied' | 'context-error' | 'tls-error';
@@ -25,32 +26,19 @@ export interface Endpoint {
   configDir: string;
 }
 
-export type Cause =
-  | 'healthy'
-  | 'daemon-not-installed'
-  | 'service-stopped'
-  | 'service-failed'
-  | 'socket-permission'
-  | 'group-not-active'
-  | 'rootless-host-unset'
-  | 'rootless-stopped'
-  | 'rootless-available'
-  | 'stale-docker-host'
-  | 'stale-context'
-  | 'stale-socket'
-  | 'desktop-not-running'
-  | 'wsl-no-daemon'
-  | 'snap-docker'
-  | 'alt-runtime-stopped'
-  | 'remote-unreachable'
-  | 'unknown';
+/** The cause ids of `doctor --json`: derived from the ordered rule list in rules.ts. */
+export type { Cause } from './rules.js';
 
-export const CAUSES: readonly Cause[] = [
-  'healthy', 'daemon-not-installed', 'service-stopped', 'service-failed', 'socket-permission',
-  'group-not-active', 'rootless-host-unset', 'rootless-stopped', 'rootless-available',
-  'stale-docker-host', 'stale-context', 'stale-socket', 'desktop-not-running', 'wsl-no-daemon',
-  'snap-docker', 'alt-runtime-stopped', 'remote-unreachable', 'unknown',
-];
+/** Why a system dockerd died (`diagnosis.reason` with cause `service-failed`). */
+export const SERVICE_FAILED_REASONS = [
+  'daemon-json', 'flag-and-file-conflict', 'storage-driver', 'iptables', 'containerd', 'pid-file',
+  'disk-full', 'socket-activation', 'cgroups', 'start-limit', 'unknown',
+] as const;
+/** Why a rootless dockerd cannot start (`diagnosis.reason` with cause `rootless-failed`). */
+export const ROOTLESS_FAILED_REASONS = ['no-login-session', 'apparmor-userns', 'newuidmap', 'subid', 'userns-disabled', 'unknown'] as const;
+export type ServiceFailedReason = (typeof SERVICE_FAILED_REASONS)[number];
+export type RootlessFailedReason = (typeof ROOTLESS_FAILED_REASONS)[number];
+export type Reason = ServiceFailedReason | RootlessFailedReason;
 
 /** Environment variables a fix may hand back to the calling shell (and nothing else). */
 export const HANDBACK_VARS = [
@@ -79,6 +67,8 @@ export interface Fix {
 
 export interface Diagnosis {
   cause: Cause;
+  /** Why the daemon died, for service-failed and rootless-failed; null otherwise. */
+  reason: Reason | null;
   summary: string;
   evidence: string[];
   fixes: Fix[];

@@ -1,7 +1,11 @@
+import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { diagnose } from '../../src/core/diagnose.js';
+import { en } from '../../src/core/messages/en.js';
 import { translator } from '../../src/core/messages/index.js';
-import { CAUSES, type Cause, type Facts, type PingFacts, type Preferences } from '../../src/core/types.js';
+import { zh } from '../../src/core/messages/zh.js';
+import { CAUSES, type Cause } from '../../src/core/rules.js';
+import type { Facts, PingFacts, Preferences } from '../../src/core/types.js';
 
 const t = translator('en');
 const ping = (outcome: PingFacts['outcome']): PingFacts => ({ outcome, detail: '', podman: false });
@@ -54,6 +58,7 @@ const table: Array<[string, Facts, Cause, Preferences?]> = [
   ['colima stopped', facts({ endpoint: { ...base.endpoint, url: 'unix:///home/ada/.colima/default/docker.sock', source: 'context', context: 'colima' }, environment: { wsl: null, snap: false, desktop: null, alternatives: [{ runtime: 'colima', socketPath: '/home/ada/.colima/default/docker.sock', alive: false, context: 'colima' }] } }), 'alt-runtime-stopped'],
   ['ssh host unreachable', facts({ endpoint: { ...base.endpoint, url: 'ssh://me@box', source: 'DOCKER_HOST' }, ping: ping('error'), socket: null, defaultSocket: ping('enoent') }), 'remote-unreachable'],
   ['daemon hangs', facts({ ping: ping('timeout'), socket: { ...socketThere(), writable: true }, service: noSystemd(true) }), 'unknown'],
+  ['rootless user unit failed', facts({ endpoint: { ...base.endpoint, url: 'unix:///run/user/1000/docker.sock', source: 'context', context: 'rootless' }, rootless: { ...base.rootless!, userUnit: true, contextHost: 'unix:///run/user/1000/docker.sock' }, service: { ...base.service!, userDocker: { active: 'failed', enabled: 'enabled', result: 'exit-code', load: 'loaded' } } }), 'rootless-failed'],
 ];
 
 describe('diagnose: facts → cause', () => {
@@ -67,6 +72,30 @@ describe('diagnose: facts → cause', () => {
   it('covers every cause id', () => {
     const covered = new Set(table.map(([, , cause]) => cause));
     expect(CAUSES.filter((c) => !covered.has(c))).toEqual([]);
+  });
+
+  it('reason is set for the causes that die, null for the rest', () => {
+    for (const [name, input, cause, preferences] of table) {
+      const { reason } = diagnose(input, preferences ?? prefs(), t);
+      if (cause === 'service-failed' || cause === 'rootless-failed') expect(reason, name).not.toBeNull();
+      else expect(reason, name).toBeNull();
+    }
+  });
+});
+
+// Adding a cause to rules.ts: these say what else it needs (docs/internals.md, "Add a cause").
+describe('every cause is complete', () => {
+  const readme = readFileSync(new URL('../../README.md', import.meta.url), 'utf8');
+
+  it.each(CAUSES)('%s has its summary in both catalogues and a line in the README', (cause) => {
+    const id = `cause.${cause}` as keyof typeof en;
+    expect(en[id], `en.ts lacks ${id}`).toBeTruthy();
+    expect(zh[id], `zh.ts lacks ${id}`).toBeTruthy();
+    expect(readme, `README.md lacks a line "- \`${cause}\` — …" in the cause list`).toMatch(new RegExp(`^- \`${cause}\` — `, 'm'));
+  });
+
+  it('no cause appears twice in the rule list', () => {
+    expect(new Set(CAUSES).size).toBe(CAUSES.length);
   });
 });
 

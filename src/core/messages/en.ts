@@ -11,6 +11,7 @@ export const en = {
   'cause.socket-permission': '{user} may not open the Docker socket {path}: it belongs to the {group} group, which {user} is not in.',
   'cause.group-not-active': '{user} was added to the {group} group, but this login session started before that.',
   'cause.rootless-host-unset': 'a rootless Docker daemon is running for {user} at {rootless}, but docker is pointed at {url}.',
+  'cause.rootless-failed': 'rootless Docker is set up for {user}, but its daemon failed to start.',
   'cause.rootless-stopped': 'rootless Docker is set up for {user}, but its daemon is not running.',
   'cause.rootless-available': '{user} may not use the system Docker socket; rootless Docker is not set up yet, and this machine has what it needs.',
   'cause.stale-docker-host': 'DOCKER_HOST points at {url}, where no daemon answers.',

@@ -11,6 +11,7 @@ export const zh = {
   'cause.socket-permission': '{user} 无权打开 Docker 套接字 {path}：该套接字属于 {group} 用户组，而 {user} 不在该组中。',
   'cause.group-not-active': '{user} 已被加入 {group} 用户组，但当前登录会话是在此之前开始的。',
   'cause.rootless-host-unset': '{user} 的 rootless Docker 守护进程正在 {rootless} 上运行，但 docker 指向的是 {url}。',
+  'cause.rootless-failed': '已为 {user} 配置 rootless Docker，但其守护进程启动失败。',
   'cause.rootless-stopped': '已为 {user} 配置 rootless Docker，但其守护进程没有运行。',
   'cause.rootless-available': '{user} 无权使用系统 Docker 套接字；尚未配置 rootless Docker，而本机已满足其所需条件。',
   'cause.stale-docker-host': 'DOCKER_HOST 指向 {url}，但那里没有守护进程响应。',

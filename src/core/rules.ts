@@ -1,0 +1,460 @@
+// The diagnosis, as an ordered list: one entry per cause. diagnose.ts walks the list and the first
+// entry whose `applies` holds names the cause; its `explain` writes the evidence and returns the
+// summary and the fixes (best first). `Cause` is derived from this list.
+//
+// The order: every situation first falls into one phase (situation.ts: reachable, broken-context,
+// remote, elsewhere, denied, dead) and rules only compete with rules that apply in the same phase.
+// Each entry's `position` says why it stands where it does among those.
+//
+// Adding a cause: see "Add a cause" in docs/internals.md. The checks that point you to the rest:
+// the type check at the end of this file (a summary message `cause.ID` in both catalogues),
+// test/unit/diagnose.test.ts (a row in the table, a line in the README).
+import * as F from './fixes.js';
+import type { MessageId } from './messages/index.js';
+import { DEFAULT_SOCKET_PATH, type Evidence, isReachable, samePath, type Situation } from './situation.js';
+import { unixSocketPath } from './endpoint.js';
+import type { AltRuntime, Facts, Fix, HandbackVar, Reason } from './types.js';
+
+/** What a rule says once it holds: the evidence goes into the collector it is given. */
+export interface Explanation {
+  summary: string;
+  fixes: Fix[];
+  /** Why the daemon died (service-failed, rootless-failed); null for every other cause. */
+  reason?: Reason | null;
+}
+
+export interface Rule<C extends string = string> {
+  cause: C;
+  /** Why this entry stands where it does in the list. */
+  position: string;
+  applies(s: Situation): boolean;
+  explain(s: Situation, evidence: Evidence): Explanation;
+}
+
+const rule = <C extends string>(r: Rule<C>): Rule<C> => r;
+
+export const RULES = [
+  rule({
+    cause: 'healthy',
+    position: 'First: a daemon that answers needs no fix, whatever else looks odd.',
+    applies: (s) => s.phase === 'reachable',
+    explain: ({ facts, t }, ev) => {
+      ev.worldWritable();
+      return { summary: t('cause.healthy', { url: facts.endpoint.url }), fixes: [] };
+    },
+  }),
+  rule({
+    cause: 'stale-context',
+    position: 'Before everything that reads the endpoint: an unreadable context has no endpoint to probe. A dead remote or chosen socket is blamed on the context only when DOCKER_HOST did not choose it (the next rule).',
+    applies: (s) => s.phase === 'broken-context'
+      || (s.phase === 'remote' && localAlive(s) && s.facts.endpoint.source !== 'DOCKER_HOST' && s.facts.endpoint.context !== null)
+      || (s.phase === 'elsewhere' && !s.rootlessPath && s.runtime === null && !namedByHost(s)),
+    explain: ({ facts, t }, ev) => {
+      const { endpoint } = facts;
+      const fix = endpoint.source === 'DOCKER_CONTEXT' ? F.unsetDockerContext(t) : F.useDefaultContext(t);
+      if (endpoint.contextError !== null && endpoint.context !== null) {
+        ev.add(t('evidence.context-error', { error: endpoint.contextError }));
+        return { summary: t('cause.stale-context-broken', { context: endpoint.context, error: endpoint.contextError }), fixes: [fix] };
+      }
+      ev.socketState();
+      ev.defaultAlive();
+      return { summary: t('cause.stale-context', { context: endpoint.context ?? '?', url: endpoint.url }), fixes: [fix] };
+    },
+  }),
+  rule({
+    cause: 'stale-docker-host',
+    position: 'With stale-context: an endpoint chosen on purpose that names nothing alive. A remote one counts only while the local daemon answers (else it is remote-unreachable).',
+    applies: (s) => (s.phase === 'remote' && localAlive(s) && s.facts.endpoint.source === 'DOCKER_HOST')
+      || (s.phase === 'elsewhere' && !s.rootlessPath && s.runtime === null && namedByHost(s)),
+    explain: ({ facts, t }, ev) => {
+      ev.socketState();
+      ev.defaultAlive();
+      const leftovers = (['DOCKER_TLS_VERIFY', 'DOCKER_CERT_PATH', 'DOCKER_MACHINE_NAME'] as const satisfies readonly HandbackVar[]).filter((name) => facts.tlsLeftovers.includes(name));
+      return { summary: t('cause.stale-docker-host', { url: facts.endpoint.url }), fixes: [F.unsetDockerHost(t, leftovers)] };
+    },
+  }),
+  rule({
+    cause: 'remote-unreachable',
+    position: 'Last of the remote phase: nothing local to blame, the remote host itself does not answer.',
+    applies: (s) => s.phase === 'remote',
+    explain: ({ facts, t }) => {
+      const detail = t(`ping.${facts.ping.outcome}`, { detail: facts.ping.detail });
+      return { summary: t('cause.remote-unreachable', { url: facts.endpoint.url, detail }), fixes: [F.checkRemote(t, facts.endpoint.url)] };
+    },
+  }),
+  rule({
+    cause: 'rootless-host-unset',
+    position: 'First for a socket that refuses or is dead: a rootless daemon already answers for this user, so pointing docker at it beats any root fix (unless the user said never).',
+    applies: (s) => (s.phase === 'denied' || s.phase === 'dead') && s.rootlessAlive && s.prefs.rootless.prefer !== 'never',
+    explain: (s, ev) => {
+      deniedOrDeadPreamble(s, ev);
+      const { facts, t } = s;
+      const r = facts.rootless!;
+      const host = `unix://${r.socketPath}`;
+      ev.add(t('evidence.rootless-alive', { url: host }));
+      const fixes: Fix[] = [F.rootlessEnv(t, host)];
+      // A context switch is useless while DOCKER_HOST is set: DOCKER_HOST beats the current context.
+      if (r.contextHost !== null && facts.endpoint.source !== 'DOCKER_HOST') fixes.push(F.rootlessContext(t));
+      return { summary: t('cause.rootless-host-unset', { user: facts.user.name, rootless: host, url: facts.endpoint.url }), fixes };
+    },
+  }),
+  rule({
+    cause: 'group-not-active',
+    position: 'Denied, before socket-permission: the user is already in the group, only this session predates it — adding them again would not help.',
+    applies: (s) => s.phase === 'denied' && s.facts.groups?.inDatabase === true && !s.facts.groups.inProcess,
+    explain: (s, ev) => {
+      deniedOrDeadPreamble(s, ev);
+      const { facts, t } = s;
+      const groupName = groupMismatch(s, ev);
+      ev.add(t('evidence.group-not-in-session', { user: facts.user.name, group: groupName, groups: sessionGroups(facts) }));
+      return { summary: t('cause.group-not-active', { user: facts.user.name, group: groupName }), fixes: [F.useGroupNow(t)] };
+    },
+  }),
+  rule({
+    cause: 'rootless-available',
+    position: 'Denied, before socket-permission: when the user prefers rootless and the machine meets its prerequisites, rootless leads and the group comes second.',
+    applies: (s) => s.phase === 'denied' && s.prefs.rootless.prefer === 'always' && rootlessReady(s.facts),
+    explain: (s, ev) => {
+      const { facts, t } = s;
+      const { setup, addGroup } = permissionFixes(s, ev);
+      return { summary: t('cause.rootless-available', { user: facts.user.name }), fixes: [setup!, addGroup] };
+    },
+  }),
+  rule({
+    cause: 'socket-permission',
+    position: 'Last of the denied phase: the socket refuses this user and nothing more specific holds.',
+    applies: (s) => s.phase === 'denied',
+    explain: (s, ev) => {
+      const { facts, t } = s;
+      const { setup, addGroup, groupName } = permissionFixes(s, ev);
+      const fixes = [addGroup];
+      if (setup && s.prefs.rootless.prefer !== 'never') fixes.push(setup);
+      const socket = facts.socket;
+      const path = socket?.path ?? unixSocketPath(facts.endpoint.url) ?? DEFAULT_SOCKET_PATH;
+      return { summary: t('cause.socket-permission', { user: facts.user.name, path, group: socket?.groupName ?? groupName }), fixes };
+    },
+  }),
+  rule({
+    cause: 'wsl-no-daemon',
+    position: 'Dead, before the service rules: under WSL the usual answer is Docker Desktop on Windows, and systemd is often absent.',
+    applies: (s) => s.phase === 'dead' && !!s.facts.environment?.wsl,
+    explain: (s, ev) => {
+      deniedOrDeadPreamble(s, ev);
+      const { facts, t } = s;
+      const version = facts.environment?.wsl ?? 2;
+      ev.add(t('evidence.wsl', { version }));
+      const fixes: Fix[] = [];
+      if (facts.install?.dockerd) fixes.push(F.wslStartEngine(t, facts.service?.systemdBooted === true));
+      fixes.push(F.wslDesktop(t));
+      return { summary: t('cause.wsl-no-daemon', { version }), fixes };
+    },
+  }),
+  rule({
+    cause: 'snap-docker',
+    position: 'Dead, before the service rules: a snap\'s daemon is started through snap, not docker.service.',
+    applies: (s) => s.phase === 'dead' && !!s.facts.environment?.snap,
+    explain: (s, ev) => {
+      deniedOrDeadPreamble(s, ev);
+      const { facts, t } = s;
+      ev.add(t('evidence.snap', { path: facts.install?.dockerCli ?? 'docker' }));
+      return { summary: t('cause.snap-docker'), fixes: [F.snapStart(t)] };
+    },
+  }),
+  rule({
+    cause: 'desktop-not-running',
+    position: 'Elsewhere: the endpoint is Desktop\'s socket. Dead: Desktop is the chosen engine (its context) or the only one installed — after WSL and snap, before the system service.',
+    applies: (s) => (s.phase === 'elsewhere' && s.runtime === 'desktop') || (s.phase === 'dead' && desktopStopped(s)),
+    explain: (s, ev) => {
+      deniedOrDeadPreamble(s, ev);
+      const { facts, t } = s;
+      const path = s.phase === 'elsewhere' ? s.socketPath! : facts.environment!.desktop!.socketPath;
+      ev.add(t('evidence.desktop', { path, state: t(`ping.${facts.environment?.desktop?.alive ? 'ok' : 'enoent'}`) }));
+      return { summary: t('cause.desktop-not-running', { path }), fixes: [F.startDesktopLinux(t)] };
+    },
+  }),
+  rule({
+    cause: 'alt-runtime-stopped',
+    position: 'Like desktop-not-running, for colima, OrbStack, Rancher Desktop, podman: the endpoint is theirs, or no dockerd is installed and one of them is.',
+    applies: (s) => (s.phase === 'elsewhere' && s.runtime !== null && s.runtime !== 'desktop') || (s.phase === 'dead' && altStopped(s) !== null),
+    explain: (s, ev) => {
+      deniedOrDeadPreamble(s, ev);
+      const { facts, t } = s;
+      const runtime = (s.phase === 'elsewhere' ? s.runtime : altStopped(s)) as AltRuntime;
+      const alt = facts.environment?.alternatives.find((a) => a.runtime === runtime);
+      if (alt) ev.add(t('evidence.alt-runtime', { runtime, path: alt.socketPath, state: t(alt.alive ? 'ping.ok' : 'ping.enoent') }));
+      return { summary: t('cause.alt-runtime-stopped', { runtime }), fixes: [F.startAltRuntime(t, runtime)] };
+    },
+  }),
+  rule({
+    cause: 'rootless-failed',
+    position: 'Before rootless-stopped: where rootless-stopped would hold but the user manager says the last start failed, a start alone would fail again.',
+    applies: (s) => rootlessDown(s) && s.facts.service?.userDocker?.active === 'failed',
+    explain: (s, ev) => {
+      const { facts, t } = s;
+      rootlessEvidence(s, ev);
+      ev.logs();
+      return { summary: t('cause.rootless-failed', { user: facts.user.name }), fixes: [F.startRootlessSystemd(t)], reason: 'unknown' };
+    },
+  }),
+  rule({
+    cause: 'rootless-stopped',
+    position: 'Elsewhere: the endpoint is the rootless socket. Dead: rootless is set up and either no dockerd is installed, the user prefers rootless, or no root dockerd runs and the user unit exists.',
+    applies: rootlessDown,
+    explain: (s, ev) => {
+      const { facts, t } = s;
+      const r = facts.rootless;
+      rootlessEvidence(s, ev);
+      const fixes = facts.service?.userDocker || (r?.userUnit && facts.service?.systemdBooted)
+        ? [F.startRootlessSystemd(t)]
+        : [F.startRootlessManual(t, r?.rootlessScript ?? 'dockerd-rootless.sh')];
+      return { summary: t('cause.rootless-stopped', { user: facts.user.name }), fixes };
+    },
+  }),
+  rule({
+    cause: 'daemon-not-installed',
+    position: 'Dead, after every engine that is not dockerd: only when none of them is the answer is installing Docker Engine the fix.',
+    applies: (s) => s.phase === 'dead' && s.installed === false,
+    explain: (s, ev) => {
+      deniedOrDeadPreamble(s, ev);
+      ev.add(s.t('evidence.dockerd-missing'));
+      return { summary: s.t('cause.daemon-not-installed'), fixes: [F.installDocker(s.t)] };
+    },
+  }),
+  rule({
+    cause: 'service-failed',
+    position: 'Dead, the system service: a failed unit or a daemon.json that does not parse comes before "stopped", because a plain start would fail again (a masked unit is stopped, not failed).',
+    applies: (s) => s.phase === 'dead' && (s.unit !== null
+      ? !masked(s) && (s.unit.active === 'failed' || daemonJsonError(s) !== null)
+      : daemonJsonError(s) !== null),
+    explain: (s, ev) => {
+      servicePreamble(s, ev);
+      const { facts, t } = s;
+      const fixes: Fix[] = [];
+      const jsonError = daemonJsonError(s);
+      if (jsonError !== null) {
+        ev.add(t('evidence.daemon-json', { path: jsonError.path, message: jsonError.message }));
+        fixes.push(F.validateDaemonJson(t, jsonError.path));
+      }
+      ev.logs();
+      fixes.push(s.unit !== null ? F.restartFailedServiceSystemd(t) : facts.service?.manager === 'openrc' ? F.startServiceOpenrc(t) : F.startServiceSysv(t));
+      return { summary: t('cause.service-failed'), fixes, reason: jsonError !== null ? 'daemon-json' : 'unknown' };
+    },
+  }),
+  rule({
+    cause: 'service-stopped',
+    position: 'Dead, after service-failed: the unit is masked or inactive, or (without systemd) no dockerd runs and its socket is gone. A socket left behind is stale-socket (next).',
+    applies: (s) => s.phase === 'dead' && (unitDown(s) || (!staleSocket(s) && serviceNotRunning(s))),
+    explain: (s, ev) => {
+      servicePreamble(s, ev);
+      const { facts, t } = s;
+      if (s.unit !== null && masked(s)) {
+        return { summary: t('cause.service-stopped', { state: 'masked' }), fixes: [F.unmaskServiceSystemd(t)] };
+      }
+      if (s.unit !== null && unitDown(s)) {
+        ev.logs();
+        return {
+          summary: t('cause.service-stopped', { state: `systemctl is-active docker → ${s.unit.active ?? 'unknown'}` }),
+          fixes: [F.startServiceSystemd(t), F.enableServiceSystemd(t)],
+        };
+      }
+      const manager = noSystemdEvidence(s, ev);
+      ev.add(t('evidence.dockerd-not-running'));
+      ev.logs();
+      const state = manager === 'none' ? t('evidence.dockerd-not-running') : manager === 'openrc' ? 'rc-service docker status → stopped' : 'service docker status → not running';
+      return { summary: t('cause.service-stopped', { state }), fixes: [manager === 'openrc' ? F.startServiceOpenrc(t) : F.startServiceSysv(t)] };
+    },
+  }),
+  rule({
+    cause: 'stale-socket',
+    position: 'Dead, after the unit rules: the socket file is there, nothing listens and no dockerd runs — a restart recreates it.',
+    applies: (s) => s.phase === 'dead' && staleSocket(s),
+    explain: (s, ev) => {
+      servicePreamble(s, ev);
+      const { facts, t } = s;
+      const manager = noSystemdEvidence(s, ev);
+      ev.add(t('evidence.dockerd-not-running'));
+      const restart = manager === 'systemd' ? F.restartServiceSystemd(t) : manager === 'openrc' ? F.startServiceOpenrc(t) : F.restartServiceSysv(t);
+      return { summary: t('cause.stale-socket', { path: facts.socket!.path }), fixes: [restart] };
+    },
+  }),
+  rule({
+    cause: 'unknown',
+    position: 'Last, always: the probes found no single cause; the evidence is shown and nothing is guessed.',
+    applies: () => true,
+    explain: (s, ev) => {
+      servicePreamble(s, ev);
+      const { facts, t } = s;
+      noSystemdEvidence(s, ev);
+      if (facts.service?.dockerdRunning && facts.ping.outcome === 'enoent') ev.add(t('evidence.dockerd-elsewhere', { path: facts.socket?.path ?? facts.endpoint.url }));
+      ev.logs();
+      return { summary: t('cause.unknown', { url: facts.endpoint.url }), fixes: [] };
+    },
+  }),
+] as const;
+
+export type Cause = (typeof RULES)[number]['cause'];
+export const CAUSES: readonly Cause[] = RULES.map((r) => r.cause);
+
+// Every cause has its summary in the catalogues (zh.ts must have every key en.ts has).
+type MissingSummary = Exclude<`cause.${Cause}`, MessageId>;
+export const everyCauseHasASummary: [MissingSummary] extends [never] ? true : MissingSummary = true;
+
+// ---------------------------------------------------------------------------------------------
+// What several rules share.
+
+function localAlive(s: Situation): boolean {
+  return s.facts.defaultSocket !== null && isReachable(s.facts.defaultSocket);
+}
+
+/** DOCKER_HOST (or -H without a context) chose the endpoint, rather than a context. */
+function namedByHost(s: Situation): boolean {
+  const { endpoint } = s.facts;
+  return endpoint.source === 'DOCKER_HOST' || (endpoint.source === 'flag' && endpoint.context === null);
+}
+
+/** The lines every denied or dead finding starts with: who owns the socket, or what state it is in. */
+function deniedOrDeadPreamble(s: Situation, ev: Evidence): void {
+  if (s.phase === 'denied') {
+    ev.socketOwner();
+    ev.worldWritable();
+  } else if (s.phase === 'dead') ev.socketState();
+}
+
+function groupMismatch(s: Situation, ev: Evidence): string {
+  const { groups, socket } = s.facts;
+  const groupName = groups?.docker?.name ?? 'docker';
+  if (groups?.docker && socket?.gid !== null && socket?.gid !== undefined && socket.gid !== groups.docker.gid) {
+    ev.add(s.t('evidence.socket-group-mismatch', { path: socket.path, group: socket.groupName ?? String(socket.gid) }));
+  }
+  return groupName;
+}
+
+function sessionGroups(facts: Facts): string {
+  if (facts.groups === null) return '?';
+  return facts.groups.session.join(',') || '-';
+}
+
+/** The group fix and, where the machine allows it, rootless setup beside it. */
+function permissionFixes(s: Situation, ev: Evidence): { setup: Fix | null; addGroup: Fix; groupName: string } {
+  const { facts, t } = s;
+  const { user, groups } = facts;
+  deniedOrDeadPreamble(s, ev);
+  const groupName = groupMismatch(s, ev);
+  if (groups?.docker) ev.add(t('evidence.not-in-group', { user: user.name, group: groupName, gid: groups.docker.gid }));
+  else if (groups) ev.add(t('evidence.group-missing'));
+  const setup = rootlessSetupFix(s, ev);
+  const addGroup = F.addToDockerGroup(t, user.name, groups?.docker !== null && groups?.docker !== undefined);
+  return { setup, addGroup, groupName };
+}
+
+/** Rootless is not set up yet for a normal user (nothing to set up for root or an existing setup). */
+function rootlessCandidate(facts: Facts): boolean {
+  const r = facts.rootless;
+  return r !== null && facts.user.uid !== 0 && !r.userUnit && r.contextHost === null;
+}
+
+/**
+ * The prerequisites the docs list (rootless §Prerequisites). The setup tool checks only that a
+ * subuid entry exists; fewer than 65,536 ids breaks image pulls.
+ */
+function rootlessReady(facts: Facts): boolean {
+  const r = facts.rootless;
+  if (r === null || !rootlessCandidate(facts)) return false;
+  return r.setupTool !== null && r.newuidmap !== null && r.newgidmap !== null && r.subuidCount >= 65536 && r.subgidCount >= 65536;
+}
+
+/** Rootless setup as a fix, when the machine meets the prerequisites; the prerequisites go into the evidence either way. */
+function rootlessSetupFix(s: Situation, ev: Evidence): Fix | null {
+  const { facts, t } = s;
+  const r = facts.rootless;
+  if (r === null || !rootlessCandidate(facts)) return null;
+  ev.add(t('evidence.rootless-prereqs', {
+    newuidmap: r.newuidmap ? 'ok' : 'missing',
+    newgidmap: r.newgidmap ? 'ok' : 'missing',
+    subuid: r.subuidCount,
+    subgid: r.subgidCount,
+    tool: r.setupTool ?? 'missing',
+  }));
+  if (!rootlessReady(facts)) return null;
+  // It refuses while the rootful socket is writable for this user unless given --force.
+  const force = facts.socket?.writable === true && samePath(facts.socket.path, DEFAULT_SOCKET_PATH);
+  if (force) ev.add(t('evidence.rootless-force', { user: facts.user.name }));
+  return F.setupRootless(t, facts.user.name, r.setupTool!, force);
+}
+
+function desktopStopped(s: Situation): boolean {
+  const desktop = s.facts.environment?.desktop;
+  return !!desktop && !desktop.alive && (desktop.context || s.installed === false);
+}
+
+/** The first alternative runtime that is down, when no dockerd is installed to prefer. */
+function altStopped(s: Situation): AltRuntime | null {
+  const alt = s.facts.environment?.alternatives.find((a) => !a.alive);
+  return alt && s.installed === false ? alt.runtime : null;
+}
+
+/** The rootless daemon is the engine meant here and it does not run. */
+function rootlessDown(s: Situation): boolean {
+  if (s.phase === 'elsewhere') return s.rootlessPath;
+  if (s.phase !== 'dead') return false;
+  const r = s.facts.rootless;
+  const setUp = r !== null && (r.userUnit || r.contextHost !== null);
+  return setUp && (s.installed === false || s.prefs.rootless.prefer === 'always' || (r.userUnit && !s.facts.service?.dockerdRunning));
+}
+
+function rootlessEvidence(s: Situation, ev: Evidence): void {
+  const { facts, t } = s;
+  const r = facts.rootless;
+  ev.socketState();
+  const what = [r?.userUnit ? '~/.config/systemd/user/docker.service' : null, r?.contextHost ? 'context "rootless"' : null].filter(Boolean).join(', ');
+  if (what) ev.add(t('evidence.rootless-setup', { what }));
+  const userManager = facts.service?.userDocker ?? null;
+  if (userManager) ev.unit('docker.service (user)', userManager);
+}
+
+function daemonJsonError(s: Situation): { path: string; message: string } | null {
+  return s.facts.logs?.daemonJsonError ?? null;
+}
+
+function masked(s: Situation): boolean {
+  return s.unit !== null && (s.unit.load === 'masked' || s.unit.enabled === 'masked');
+}
+
+/** systemd's docker.service is masked, or neither active nor on its way. */
+function unitDown(s: Situation): boolean {
+  return s.unit !== null && (masked(s) || (s.unit.active !== 'active' && s.unit.active !== 'activating'));
+}
+
+/** The socket file is there and refuses, and no dockerd runs. */
+function staleSocket(s: Situation): boolean {
+  const { facts } = s;
+  return facts.ping.outcome === 'refused' && !!facts.socket?.exists && !!facts.service && !facts.service.dockerdRunning;
+}
+
+function serviceNotRunning(s: Situation): boolean {
+  const { facts } = s;
+  return !!facts.service && !facts.service.dockerdRunning && (facts.ping.outcome === 'enoent' || facts.ping.outcome === 'refused');
+}
+
+/** The systemd unit lines every service finding starts with. */
+function servicePreamble(s: Situation, ev: Evidence): void {
+  deniedOrDeadPreamble(s, ev);
+  if (s.unit === null) return;
+  ev.unit('docker.service', s.unit);
+  if (s.facts.service?.dockerSocket) ev.unit('docker.socket', s.facts.service.dockerSocket);
+}
+
+/** Says which init system is in charge when it is not systemd; returns it. */
+function noSystemdEvidence(s: Situation, ev: Evidence): 'systemd' | 'sysv' | 'openrc' | 'none' {
+  const service = s.facts.service;
+  const manager = service?.manager ?? 'none';
+  if (service && manager !== 'systemd') ev.add(s.t('evidence.no-systemd', { manager: managerLabel(manager) }));
+  return manager;
+}
+
+function managerLabel(manager: string): string {
+  if (manager === 'sysv') return 'service (/etc/init.d/docker)';
+  if (manager === 'openrc') return 'OpenRC';
+  if (manager === 'none') return 'nothing';
+  return manager;
+}
