@@ -2,13 +2,13 @@
 // load only in the commands that need them, and a fault of dockhook's never costs the user
 // their docker command (`exec` falls back to running docker plainly).
 import { createContext, type AppContext } from './app/context.js';
-import { parseOptions, UsageError } from './cli-options.js';
+import { COMMANDS, isCommand, type CommandName } from './cli-commands.js';
+import { parseOptions, UsageError, type OptionSpec, type OptionValues } from './cli-options.js';
 import { message, say } from './core/messages/index.js';
 import { childEnv, dockerBinary, exitStatus } from './io/docker.js';
 import { writeOut } from './io/stderr.js';
 
 const VERSION = '0.1.0';
-
 
 /** Splits `[own options] -- docker args`; without `--` everything is docker's. */
 function splitDockerArgs(args: string[]): { own: string[]; docker: string[] } {
@@ -17,69 +17,100 @@ function splitDockerArgs(args: string[]): { own: string[]; docker: string[] } {
   return { own: [], docker: args };
 }
 
-function noPositionals(command: string, positionals: string[]): void {
-  if (positionals.length > 0) throw new UsageError(message('usage.unexpected', { arg: positionals[0] ?? '', command }));
+type OwnOptions<N extends CommandName> = (typeof COMMANDS)[N]['options'] & { help: { type: 'boolean' } };
+
+/** Parses a command's own options as listed in cli-commands.ts, plus -h/--help. */
+function optionsOf<N extends CommandName>(name: N, args: readonly string[], maxPositionals = 0): { values: OptionValues<OwnOptions<N>>; positionals: string[] } {
+  const spec: OptionSpec = { ...COMMANDS[name].options, help: { type: 'boolean', short: 'h' } };
+  const parsed = parseOptions(name, args, spec) as { values: OptionValues<OwnOptions<N>>; positionals: string[] };
+  const extra = parsed.positionals[maxPositionals];
+  if (extra !== undefined && parsed.values.help !== true) throw new UsageError(message('usage.unexpected', { arg: extra, command: name }), name);
+  return parsed;
+}
+
+async function showHelp(ctx: AppContext, name: CommandName | null): Promise<number> {
+  const { config } = await ctx.loadConfig();
+  const { commandHelp, overviewHelp } = await import('./cli-help.js');
+  writeOut(name === null ? overviewHelp(ctx.t(config)) : commandHelp(ctx.t(config), name));
+  return 0;
 }
 
 async function run(ctx: AppContext, argv: string[]): Promise<number> {
   const [command, ...rest] = argv;
   switch (command) {
     case 'init': {
+      const parsed = optionsOf('init', rest, 1);
+      if (parsed.values.help) return showHelp(ctx, 'init');
+      if (parsed.positionals.length !== 1) throw new UsageError(message('usage.init-shell'), 'init');
       const { initCommand } = await import('./commands/init.js');
-      if (rest.length !== 1) throw new UsageError(message('usage.init-shell'));
-      return initCommand(ctx, rest[0]);
+      return initCommand(ctx, parsed.positionals[0]);
     }
     case 'exec': {
       const { own, docker } = splitDockerArgs(rest);
-      const parsed = parseOptions('exec', own, { 'env-out': { type: 'string' } });
-      noPositionals('exec', parsed.positionals);
+      // `dockhook exec --help` alone is a person asking; docker's help is `exec -- --help`.
+      if (own.length === 0 && docker.length === 1 && (docker[0] === '--help' || docker[0] === '-h') && !rest.includes('--')) return showHelp(ctx, 'exec');
+      const parsed = optionsOf('exec', own);
+      if (parsed.values.help) return showHelp(ctx, 'exec');
       const { execCommand } = await import('./commands/exec.js');
       return execCommand(ctx, docker, parsed.values['env-out'] ?? null);
     }
     case 'check': {
       const { own, docker } = splitDockerArgs(rest);
-      const parsed = parseOptions('check', own, { status: { type: 'string' }, 'env-out': { type: 'string' } });
-      noPositionals('check', parsed.positionals);
+      if (own.length === 0 && docker.length === 1 && (docker[0] === '--help' || docker[0] === '-h') && !rest.includes('--')) return showHelp(ctx, 'check');
+      const parsed = optionsOf('check', own);
+      if (parsed.values.help) return showHelp(ctx, 'check');
       const status = Number(parsed.values.status ?? '1');
-      if (!Number.isInteger(status) || status < 0 || status > 255) throw new UsageError(message('usage.status', { value: String(parsed.values.status) }));
+      if (!Number.isInteger(status) || status < 0 || status > 255) throw new UsageError(message('usage.status', { value: String(parsed.values.status) }), 'check');
       const { checkCommand } = await import('./commands/check.js');
       return checkCommand(ctx, docker, status, parsed.values['env-out'] ?? null);
     }
     case 'doctor': {
-      const parsed = parseOptions('doctor', rest, { json: { type: 'boolean' } });
-      noPositionals('doctor', parsed.positionals);
+      const parsed = optionsOf('doctor', rest);
+      if (parsed.values.help) return showHelp(ctx, 'doctor');
       const { doctorCommand } = await import('./commands/doctor.js');
       return doctorCommand(ctx, { json: parsed.values.json === true });
     }
     case 'fix': {
-      const parsed = parseOptions('fix', rest, { yes: { type: 'boolean', short: 'y' }, 'dry-run': { type: 'boolean' }, 'env-out': { type: 'string' } });
-      noPositionals('fix', parsed.positionals);
+      const parsed = optionsOf('fix', rest);
+      if (parsed.values.help) return showHelp(ctx, 'fix');
       const { fixCommand } = await import('./commands/fix.js');
       return fixCommand(ctx, { yes: parsed.values.yes === true, dryRun: parsed.values['dry-run'] === true, envOut: parsed.values['env-out'] ?? null });
     }
     case 'classify': {
-      const parsed = parseOptions('classify', rest, { json: { type: 'boolean' } });
-      noPositionals('classify', parsed.positionals);
+      const parsed = optionsOf('classify', rest);
+      if (parsed.values.help) return showHelp(ctx, 'classify');
       const { classifyCommand } = await import('./commands/classify.js');
       return classifyCommand(ctx, { json: parsed.values.json === true });
     }
     case 'config': {
-      const parsed = parseOptions('config', rest, { json: { type: 'boolean' } });
-      noPositionals('config', parsed.positionals);
+      const parsed = optionsOf('config', rest);
+      if (parsed.values.help) return showHelp(ctx, 'config');
       const { configCommand } = await import('./commands/config.js');
       return configCommand(ctx, { json: parsed.values.json === true });
     }
     case '--version':
-    case 'version':
+    case 'version': {
+      const parsed = optionsOf('version', rest);
+      if (parsed.values.help) return showHelp(ctx, 'version');
       writeOut(`dockhook ${VERSION}\n`);
       return 0;
+    }
     case '--help':
     case '-h':
-    case 'help':
-      ctx.say(ctx.t()('error.usage', { message: ctx.t()('usage.version', { version: VERSION }) }));
-      return 0;
-    case undefined:
-      throw new UsageError(message('usage.missing'));
+    case 'help': {
+      const parsed = optionsOf('help', rest, 1);
+      const target = parsed.positionals[0];
+      if (target === undefined) return showHelp(ctx, parsed.values.help && command === 'help' ? 'help' : null);
+      const name = target === '--version' ? 'version' : target;
+      if (!isCommand(name)) throw new UsageError(message('usage.unknown-command', { command: target }));
+      return showHelp(ctx, name);
+    }
+    case undefined: {
+      // A bare `dockhook`: what it can do, on stderr, as a usage error.
+      const { overviewHelp } = await import('./cli-help.js');
+      ctx.say(overviewHelp(ctx.t()).trimEnd());
+      return 2;
+    }
     default:
       throw new UsageError(message('usage.unknown-command', { command }));
   }
@@ -101,7 +132,7 @@ export async function main(argv: string[]): Promise<number> {
   } catch (error) {
     if (error instanceof UsageError) {
       const t = ctx.t();
-      ctx.say(t('error.usage', { message: say(t, error.reason) }));
+      ctx.say(t('error.usage', { message: say(t, error.reason), help: error.command ? `dockhook ${error.command} --help` : 'dockhook --help' }));
       return 2;
     }
     ctx.say(ctx.t()('error.internal', { message: (error as Error).message }));

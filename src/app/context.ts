@@ -14,7 +14,8 @@ export interface AppContext {
   readonly stderrIsTTY: boolean;
   loadConfig(): Promise<LoadedConfig>;
   t(config?: Config): Translate;
-  colours(): Promise<Palette>;
+  /** Colours for what goes to stderr (the default) or, for standalone reports, stdout. */
+  colours(stream?: 'stderr' | 'stdout'): Promise<Palette>;
   say(line: string): void;
 }
 
@@ -43,8 +44,8 @@ export function createContext(env: AppContext['env'] = process.env): AppContext 
       return loaded;
     },
     t: (config) => translator(languageFor(config, env)),
-    colours() {
-      return palette(colourLevel(env, this.stderrIsTTY));
+    colours(stream = 'stderr') {
+      return palette(colourLevel(env, stream === 'stdout' ? isTerminal(1) : this.stderrIsTTY));
     },
     say: writeErr,
   };

@@ -67,6 +67,7 @@ export async function handleFailure(ctx: AppContext, input: FailureInput): Promi
   for (const line of diagnosis.evidence.slice(1)) lines.push(c.dim(`  ${line}`));
   if (diagnosis.fixes.length > 0) lines.push(...renderFixes(diagnosis.fixes, t, c, concrete));
   if (interactive || input.mode === 'dry-run' || input.mode === 'fix-yes') ctx.say(lines.join('\n'));
+  if (input.mode === 'dry-run') ctx.say(t('prompt.dry-run'));
   if (!first || input.mode === 'dry-run') return standalone ? 1 : input.status;
 
   let chosen: Fix | null = null;

@@ -17,7 +17,7 @@ export async function classifyCommand(ctx: AppContext, options: { json: boolean 
     writeOut(`${JSON.stringify(body)}\n`);
   } else {
     const t = ctx.t();
-    ctx.say(result.match ? t('classify.match', { kind: result.kind, line: result.line }) : t('classify.no-match'));
+    writeOut(`${result.match ? t('classify.match', { kind: result.kind, line: result.line }) : t('classify.no-match')}\n`);
   }
   return result.match ? 0 : 1;
 }

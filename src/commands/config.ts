@@ -11,6 +11,6 @@ export async function configCommand(ctx: AppContext, options: { json: boolean })
     writeOut(`${JSON.stringify({ path: loaded.path, config: loaded.config, problems }, null, 2)}\n`);
     return 0;
   }
-  ctx.say([loaded.path ? t('config.source', { path: loaded.path }) : t('config.source-none'), JSON.stringify(loaded.config, null, 2)].join('\n'));
+  writeOut(`${[loaded.path ? t('config.source', { path: loaded.path }) : t('config.source-none'), JSON.stringify(loaded.config, null, 2)].join('\n')}\n`);
   return 0;
 }

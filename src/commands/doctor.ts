@@ -1,4 +1,5 @@
-// `dockhook doctor [--json]`: probe the current endpoint, report, diagnose.
+// `dockhook doctor [--json]`: probe the current endpoint, report, diagnose. The report is the
+// point of the command, so it goes to stdout (`dockhook doctor | less`); problems go to stderr.
 import { writeOut } from '../io/stderr.js';
 import type { AppContext } from '../app/context.js';
 import { concreteArgv } from '../core/privilege.js';
@@ -40,7 +41,7 @@ export async function doctorCommand(ctx: AppContext, options: { json: boolean })
     writeOut(`${JSON.stringify(diagnosisJson(inv), null, 2)}\n`);
     return reachable ? 0 : 1;
   }
-  const c = await ctx.colours();
+  const c = await ctx.colours('stdout');
   const lines = [c.bold(t('report.title')), t('report.endpoint', { url: inv.endpoint.url, source: inv.endpoint.context ? `${inv.endpoint.source}: ${inv.endpoint.context}` : inv.endpoint.source })];
   for (const probe of inv.probes) lines.push(`  ${probe.ok ? c.ok('✓') : c.bad('✗')} ${probe.id.padEnd(14)} ${probe.detail} ${c.dim(`${probe.ms} ms`)}`);
   const { diagnosis } = inv;
@@ -53,6 +54,6 @@ export async function doctorCommand(ctx: AppContext, options: { json: boolean })
     lines.push(t('report.fixes'));
     lines.push(...renderFixes(diagnosis.fixes, t, c, (argv) => concreteArgv(argv, { sudo: config.sudo, uid: ctx.sys.user.uid, dockerBinary: 'docker' })));
   }
-  ctx.say(lines.join('\n'));
+  writeOut(`${lines.join('\n')}\n`);
   return reachable ? 0 : 1;
 }

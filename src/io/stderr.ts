@@ -1,7 +1,8 @@
-// dockhook's own output: stderr only (stdout belongs to docker), written synchronously so it
-// interleaves correctly with docker's forwarded bytes. The machine-readable answers of doctor,
-// classify and config go to stdout the same way: process.stdout would load node:stream for
-// one write.
+// dockhook's own output, written synchronously so it interleaves correctly with docker's
+// forwarded bytes. While wrapping docker (exec, check) it is stderr only: stdout belongs to
+// docker. The reports of the standalone commands (doctor, config, classify, help, --version) go
+// to stdout the same way, so they can be piped: process.stdout would load node:stream for one
+// write.
 import { writeSync } from 'node:fs';
 
 export function writeErr(text: string): void {
