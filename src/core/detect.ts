@@ -2,7 +2,7 @@
 // and if so which kind of failure and which endpoint? Pure: no I/O, only strings in and data out.
 //
 // Wordings, sources and the lookalikes that must not match are collected in
-// shared/research/error-messages.md; the section numbers below (§2.1 …) point there.
+// docs/research/error-messages.md; the section numbers below (§2.1 …) point there.
 //
 // How text becomes a verdict:
 //   bytes ──split at CR/LF, prefiltered──▶ rows ──UTF-8, ANSI stripped──▶ logical lines ──rules──▶ Detection
@@ -40,12 +40,15 @@ const CONNECTION_NEEDLES = ['ocker daemon', 'ocker API', 'uring connect', 'rying
 
 /**
  * Fragments of the wordings printed while the client is being built (contexts, TLS material, the WSL
- * helper, podman's shim, docker-py): they come before any other output, so they are only looked for
+ * helper, docker-py, the 1.x clients' first request): they come before any other output, so they are only looked for
  * near the start of a stream, which keeps the scan of a long build log to the six fragments above.
  */
 const CLIENT_SETUP_NEEDLES = [
-  "ouldn't connect", 'onnect to Podman', 'etching server', 'ndpoint', 'ontext', 'onflicting', 'ile system, pl',
-  'tlsverify', 'ertification sett', 'CA certificate', 'X509 key', 'SSL error', 'TLS configuration', 'TLS data for', 'in this WSL',
+  "ouldn't connect", 'etching server', 'ndpoint', 'ontext', 'onflicting', 'ile system, pl',
+  'tlsverify', 'ertification sett', 'CA certificate', 'X509 key', 'SSL error', 'TLS configuration', 'TLS data', 'in this WSL',
+  // The 1.x clients' raw request errors (`Get http:///var/run/docker.sock/v1.16/…: <cause>`), the context store's
+  // read errors, and the ssh transport's URL checks.
+  '/v1.', 'ead metadata', 'ost connection is not', 'nvalid SSH URL',
 ];
 
 /** How far into a stream the client-setup wordings are looked for (a MiB of output is far past client setup). */
@@ -116,12 +119,27 @@ const CONTEXT_RULES: readonly Rule[] = [
   // docker/cli cli/command/cli.go (≥ v23) and its ≤ 20.10 wording.
   { id: 'C-conflict', kind: 'context-error', noEndpoint: true,
     pattern: rx(`${phrase('conflicting options:')}\\s*(?:${phrase('cannot specify both --host and --context')}|${phrase('either specify --host or --context, not both')})`) },
-  // docker/cli cli/context/docker/load.go and cli/context/store/tlsstore.go: the context's endpoint or TLS material is broken.
+  // docker/cli cli/context/docker/load.go and cli/context/store/tlsstore.go: the context's endpoint or TLS material is
+  // broken; docker/buildx builder/builder.go: TLS variables set where buildx wants a context.
   { id: 'C-broken', kind: 'context-error', noEndpoint: true,
-    pattern: rx(`${phrase('cannot find docker endpoint in context')}|${phrase('failed to retrieve context tls info')}|${phrase('tls data for')}\\s*\\S+\\s*${phrase('does not exist')}`) },
+    pattern: rx(`${phrase('cannot find docker endpoint in context')}|${phrase('failed to retrieve context tls info')}|${phrase('tls data for')}\\s*\\S+\\s*${phrase('does not exist')}|${phrase('could not create a builder instance with tls data loaded from environment')}`) },
+  // docker/cli cli/context/store/metadatastore.go: the store could not read a context's meta.json — `failed to read
+  // metadata: %w` while listing, or the bare `open …/contexts/meta/<sha256>/meta.json: …` of ≤ v23 (moby/moby#44926).
+  { id: 'C-store', kind: 'context-error', noEndpoint: true,
+    pattern: rx(`(?:^|:\\s)${phrase('failed to read metadata:')}|(?:open|parsing)\\s+\\S*contexts[/\\\\]meta[/\\\\][0-9a-f]{64}[/\\\\]meta\\.json`) },
+  // docker/cli cli/connhelper/connhelper.go and ssh/ssh.go: an ssh:// endpoint that cannot even be parsed.
+  { id: 'C-ssh-url', kind: 'context-error', noEndpoint: true,
+    pattern: rx(`${phrase('ssh host connection is not valid:')}|${phrase('invalid ssh url:')}`) },
 ];
 
 const CONNECT_WRAPPER = `(?:${phrase('error during connect:')}|${phrase('an error occurred trying to connect:')})`;
+
+// What Go's net/http and crypto/tls say when the TLS layer itself failed, across Go versions: certificate checks
+// (x509), alerts from the daemon (`remote error: tls: bad certificate`; before Go 1.8 without "tls:", as in
+// `remote error: handshake failure`), a handshake that never finished (`net/http: TLS handshake timeout`), and a TLS
+// client talking to a plain server (`tls: first record does not look like a TLS handshake`, `tls: oversized record`,
+// `server gave HTTP response to HTTPS client`).
+const TLS_FAILURE = `(?:${phrase('server gave http response to https client')}|x509:|\\btls:|${phrase('remote error:')}|${phrase('handshake failure')}|${phrase('tls handshake timeout')}|certificate signed by unknown authority|certificate is valid for|certificate has expired)`;
 
 // TLS failures also arrive inside `error during connect:` (T4, T5), so they come before the
 // connection rules (§10).
@@ -130,8 +148,7 @@ const TLS_RULES: readonly Rule[] = [
   { id: 'T3', kind: 'tls-error', pattern: rx(phrase('the server probably has client authentication (--tlsverify) enabled').replace(/[()]/g, '\\$&')) },
   // T4, T5: E1 around Go's net/http and crypto/tls texts; "An error occurred trying to connect:" is the
   // ≤ 1.12 form of the same wrapper (docker.machine#122).
-  { id: 'T4-T5', kind: 'tls-error',
-    pattern: rx(`${CONNECT_WRAPPER}.*(?:${phrase('server gave http response to https client')}|x509:|\\btls:|certificate signed by unknown authority|certificate is valid for|certificate has expired)`) },
+  { id: 'T4-T5', kind: 'tls-error', pattern: rx(`${CONNECT_WRAPPER}.*${TLS_FAILURE}`) },
   // T6: docker/go-connections tlsconfig/config.go, vendored in docker/cli (the ≤ 1.x CLI capitalised "Could").
   { id: 'T6', kind: 'tls-error',
     pattern: rx(`${phrase('could not read ca certificate')}|${phrase('could not load x509 key pair')}|${phrase('error reading x509 key pair')}`) },
@@ -175,8 +192,6 @@ const UNREACHABLE_RULES: readonly Rule[] = [
   // is the daemon refusing the route (§9 L17).
   { id: 'proxy-5xx', kind: 'daemon-unreachable',
     pattern: rx(`${phrase('request returned')}\\s*(?:5\\d\\d\\s*)?(?:${phrase('internal server error')}|${phrase('bad gateway')}|${phrase('service unavailable')}|${phrase('gateway timeout')})\\s*${phrase('for api route and version')}`) },
-  // The podman remote client behind the podman-docker shim (containers/podman#11192, podman#24905).
-  { id: 'podman', kind: 'daemon-unreachable', noEndpoint: true, pattern: rx(phrase('cannot connect to podman')) },
   // Docker Desktop's helper left in a WSL distro while Desktop or its integration is off (docker/for-win#13088).
   { id: 'wsl', kind: 'daemon-unreachable', noEndpoint: true,
     pattern: rx(`the\\s*command\\s*'docker(?:-compose)?'\\s*${phrase('could not be found in this wsl')}\\s*[12]\\s*distro`) },
@@ -184,18 +199,74 @@ const UNREACHABLE_RULES: readonly Rule[] = [
   { id: 'D0', kind: 'daemon-unreachable', pattern: rx(phrase('is your docker daemon up and running')) },
 ];
 
-// T1: `%w.\n* Are you trying to connect to a TLS-enabled daemon without TLS?` (moby client/request.go) is a
-// line of its own after the failed request. Since 1.13 it is only added when the error says "malformed
-// HTTP response"; the ≤ 1.8 client printed it after every failure, next to D0, so the line before decides.
+// The 1.x clients printed Go's request error itself, `Get http:///var/run/docker.sock/v1.16/containers/json: dial
+// unix /var/run/docker.sock: permission denied`, and a client without TLS appended a hint to every failure but a
+// refusal: `%v. Are you trying to connect to a TLS-enabled daemon without TLS?` (1.4–1.7), `%v.\n* Are you trying …?\n*
+// Is your docker daemon up and running?` (1.8) (api/client/utils.go clientRequest of those releases). Since 1.13 the
+// hint (T1, moby client/request.go) is only added to a "malformed HTTP response". The hint names TLS whatever went
+// wrong, so the kind is read from the cause; only a hint with no cause anywhere near it is taken at its word.
 const TLS_HINT = rx(phrase('are you trying to connect to a tls-enabled daemon without tls'));
 const MALFORMED_RESPONSE = rx(phrase('malformed http response'));
-const SOCKET_MISSING_OR_DEAD = /dial\s*unix|no\s*such\s*file|connection\s*refused/i;
+// A request to the engine API (`/v1.24/…`: the registry's paths are `/v1/` and `/v2/`), failed, and the cause after it.
+const ENGINE_REQUEST_FAILED = /\b(?:get|post|head|put|delete)\s+"?https?:\/\/\S*?\/v1\.\d+\/\S*?"?:\s+(.*)$/i;
+const CAUSE_TLS = rx(`${phrase('malformed http response')}|${TLS_FAILURE}`);
+const CAUSE_UNREACHABLE =
+  /dial\s*(?:unix|tcp)|no\s*such\s*file|connection\s*(?:refused|reset)|i\/o\s*timeout|no\s*route\s*to\s*host|network\s*is\s*unreachable|no\s*such\s*host|\bEOF\b|open\s*\/\/\.\/pipe\//i;
 
 // The cause at the end of a connection error says when it was really the socket refusing this user:
-// EACCES on connect(2) (the hijack form D3 never turns it into P1–P3, moby client/hijack.go), or a named
-// pipe refusing access on Windows. W1 ("must be run with elevated privileges") cannot decide it: the
-// branch choosing W1 or W2 was inverted from v20.10 to v26 (moby 1a5dafb31e, fixed in e6f41e22a7).
-const SOCKET_REFUSED_USER = /dial\s*unix\s*\S+:\s*connect:\s*permission\s*denied|open\s*\/\/\.\/pipe\/\S+:\s*access\s*is\s*denied/i;
+// EACCES on connect(2) (the hijack form D3 never turns it into P1–P3, moby client/hijack.go; the 1.x clients
+// printed it without "connect:"), or a named pipe refusing access on Windows. W1 ("must be run with elevated
+// privileges") cannot decide it: the branch choosing W1 or W2 was inverted from v20.10 to v26 (moby
+// 1a5dafb31e, fixed in e6f41e22a7).
+const SOCKET_REFUSED_USER = /dial\s*unix\s*\S+:\s*(?:connect:\s*)?permission\s*denied|open\s*\/\/\.\/pipe\/\S+:\s*access\s*is\s*denied/i;
+
+/** The kind a Go request error's cause stands for, or null when it names none of them. */
+function kindOfCause(cause: string): ErrorKind | null {
+  if (CAUSE_TLS.test(cause)) return 'tls-error';
+  if (SOCKET_REFUSED_USER.test(cause)) return 'permission-denied';
+  if (CAUSE_UNREACHABLE.test(cause)) return 'daemon-unreachable';
+  return null;
+}
+
+// The ssh transport (docker/cli cli/connhelper/commandconn/commandconn.go: `command %v has exited with %v, [please ]make
+// sure the URL is valid, and Docker 18.09 or later is installed on the remote host: stderr=%s`). What follows
+// `stderr=` is the remote side's: a P1–P3 there is the remote socket refusing the ssh user, and the socket it names is
+// not this client's endpoint.
+const SSH_HELPER_FAILED = rx(`command\\s*\\[ssh\\b[^\\]]*\\]\\s*${phrase('has exited with')}`);
+const REMOTE_SOCKET_REFUSED = rx(`stderr=.*${phrase('permission denied while trying to connect to the docker')}`);
+
+// Text that another program printed, recognisable by how its lines begin: a container's output as compose shows it
+// (`web-1  | …`), a BuildKit RUN step's output (`#5 0.345 …`), a journal or syslog record (`Apr 12 13:12:44 host
+// unit[pid]: …`), a JSON log record. docker begins none of its own lines like that. CI runners put a timestamp in
+// front of every line they capture, so one is stepped over first.
+const CI_TIMESTAMP = /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(?:\.\d+)?Z?\s+/;
+const FOREIGN_LINE = new RegExp(
+  [
+    '^[A-Za-z0-9][\\w.-]*\\s*\\|\\s', // compose: a service's output
+    '^#\\d+\\s+\\d+(?:\\.\\d+)?\\s', // BuildKit plain progress: a step's output with its elapsed seconds
+    '^[A-Z][a-z]{2}\\s+\\d{1,2}\\s+\\d\\d:\\d\\d:\\d\\d\\s+\\S+\\s+[^\\s:]+:\\s', // journal, syslog
+    '^\\{"', // a JSON log record
+  ].join('|'),
+);
+// The classic builder runs a step's command after ` ---> Running in <container id>`: what comes next is its output.
+const RUN_STEP_STARTED = /^\s*--->\s*Running\s+in\s+[0-9a-f]{12}\b/;
+// A Go program's log record holding a wording that only the client library has printed since 1.13 (D1 with its host,
+// P1–P3, F1–F2). docker itself logs nothing through logrus since 1.13 but the BuildKit session dial (D3, "failed to
+// dial gRPC"), so the record comes from a program using the library, typically a container given the socket
+// (watchtower, traefik). The 1.x clients did log every error through logrus, with their own wordings (D2, raw
+// request errors), and those still count.
+const LOGRUS_RECORD = /(?:^|\s)(?:time="[^"]*"\s+level="?\w+"?\s+msg=|(?:ERRO|FATA|WARN|INFO|DEBU|PANI)\[\d+\]\s)/;
+const LIBRARY_ERA_WORDING = rx(
+  `${phrase('cannot connect to the docker daemon at')}|${phrase('permission denied while trying to connect to the docker')}|${phrase('failed to connect to the docker api at')}`,
+);
+
+/** The line was printed by something other than the docker client being watched. */
+function printedByAnother(text: string, previous: string): boolean {
+  const line = text.replace(CI_TIMESTAMP, '');
+  if (FOREIGN_LINE.test(line)) return true;
+  if (RUN_STEP_STARTED.test(previous.replace(CI_TIMESTAMP, ''))) return true;
+  return LOGRUS_RECORD.test(line) && LIBRARY_ERA_WORDING.test(line);
+}
 
 // ---------------------------------------------------------------------------------------------
 // Endpoint extraction (§3)
@@ -328,21 +399,26 @@ function classifyLogicalLine(text: string, previous: string): Detection {
     const exception = firstMatching(DAEMON_ANSWER_EXCEPTIONS, text);
     return exception === undefined ? NO_MATCH : verdict(exception, text, null);
   }
-  const rule =
-    firstMatching(CONTEXT_RULES, text) ??
-    firstMatching(TLS_RULES, text) ??
-    firstMatching(PERMISSION_RULES, text) ??
-    firstMatching(UNREACHABLE_RULES, text);
+  if (printedByAnother(text, previous)) return NO_MATCH;
+  const contextRule = firstMatching(CONTEXT_RULES, text);
+  if (contextRule !== undefined) return verdict(contextRule, text, null);
+  if (SSH_HELPER_FAILED.test(text)) {
+    const kind: ErrorKind = REMOTE_SOCKET_REFUSED.test(text) ? 'permission-denied' : 'daemon-unreachable';
+    return { match: true, kind, endpoint: acceptNamedUrl(SSH_URL.exec(text)?.[0]), line: text };
+  }
+  const rule = firstMatching(TLS_RULES, text) ?? firstMatching(PERMISSION_RULES, text) ?? firstMatching(UNREACHABLE_RULES, text);
   if (rule !== undefined) {
     const endpoint = extractEndpoint(text) ?? (rule.id === 'D0' ? extractEndpoint(previous) : null);
     return verdict(rule, text, endpoint);
   }
+  // A 1.x client's raw request error, with or without the hint after it.
+  const cause = ENGINE_REQUEST_FAILED.exec(text)?.[1];
+  const causeKind = cause === undefined ? null : kindOfCause(cause);
+  if (causeKind !== null) return { match: true, kind: causeKind, endpoint: extractEndpoint(text), line: text };
+  // The hint on a line of its own: the request error above it is its cause.
   if (TLS_HINT.test(text)) {
     const endpoint = extractEndpoint(text) ?? extractEndpoint(previous);
-    const kind: ErrorKind =
-      MALFORMED_RESPONSE.test(text) || MALFORMED_RESPONSE.test(previous) || !SOCKET_MISSING_OR_DEAD.test(previous)
-        ? 'tls-error'
-        : 'daemon-unreachable';
+    const kind = kindOfCause(text) ?? kindOfCause(previous) ?? 'tls-error';
     return { match: true, kind, endpoint, line: text };
   }
   return NO_MATCH;
@@ -373,6 +449,10 @@ const CONTINUES_TOKEN = /^(?:[a-z0-9/_%:;,)]|-(?!\s))/;
 // D1–D3 go on after a full stop ("… daemon. Is the docker daemon running", "Is 'docker daemon' running
 // on this host?: dial unix …"), and no message of docker's begins with "Is".
 const WRAPPED_AT_SPACE = /^(?: \S|Is\s+(?:the|'docker)\b)/;
+const WRAPPED_WORD = /^ (?![A-Z][\w /.-]*:(?:\s|$))\S/;
+// Phrases of Go's and docker's own that a wrap at their space cuts into a line end and what looks like a message of its
+// own, even in a copy that dropped the space: Go's TLS alert `remote error: …`, the ssh transport's `command [ssh …]`.
+const SPLIT_PHRASE = /(?:\bremote\nerror:|\bcommand\n\[ssh\b)/;
 
 // Case matters here: with /i the label pattern would also take a wrapped row such as "ect: connection refused".
 const STARTS_MESSAGE_SHAPE = new RegExp(
@@ -434,7 +514,13 @@ function mayContinue(line: string, next: string): boolean {
     if (!dotInToken && !WRAPPED_AT_SPACE.test(next)) return false;
   }
   const start = next.trimStart();
-  return start !== '' && !STARTS_MESSAGE_SHAPE.test(start) && !STARTS_MESSAGE_WORDING.test(start);
+  if (start === '') return false;
+  if (SPLIT_PHRASE.test(`${end.slice(-8)}\n${start.slice(0, 6)}`)) return true;
+  // A hard wrap at a word boundary leaves one space at the start of the next row, before whatever word came next, even
+  // one that could start a message of its own ("remote" / " error: tls: …", "command" / " [ssh …"). An indented label
+  // row (" Version: …" of `docker version`) is not that.
+  if (WRAPPED_WORD.test(next)) return !STARTS_MESSAGE_WORDING.test(start);
+  return !STARTS_MESSAGE_SHAPE.test(start) && !STARTS_MESSAGE_WORDING.test(start);
 }
 
 // ---------------------------------------------------------------------------------------------
