@@ -32,10 +32,17 @@ end
 
 # True when docker can be run directly (see shell/dockhook.bash). Builtins only.
 function __dockhook_direct
+    set -l skip
     for arg in $argv
+        if test -n "$skip"
+            set skip
+            continue
+        end
         switch $arg
             case -H '-H*' --host '--host=*' -c --context '--context=*' --config '--config=*' '--tls*'
                 return 0
+            case -l --log-level # its value comes next, not the subcommand
+                set skip 1
             case '-*'
             case '*'
                 break
@@ -45,11 +52,12 @@ function __dockhook_direct
     if set -q DOCKER_HOST; and test -n "$DOCKER_HOST"
         string match -q 'unix://*' -- $DOCKER_HOST; or return 0
         set sock (string replace 'unix://' '' -- $DOCKER_HOST)
+        test -n "$sock"; or set sock /var/run/docker.sock
     else if test -n "$DOCKER_CONTEXT$DOCKER_TLS_VERIFY$DOCKER_TLS"
         return 0
     else
         set -l config $HOME/.docker/config.json
-        set -q DOCKER_CONFIG; and set config $DOCKER_CONFIG/config.json
+        test -n "$DOCKER_CONFIG"; and set config $DOCKER_CONFIG/config.json
         if test -r $config
             set -l value (string match -r -g '"currentContext"\s*:\s*"([^"]+)"' <$config)
             if test -n "$value"; and test "$value[1]" != default
@@ -71,7 +79,7 @@ function docker --description 'docker, with dockhook explaining daemon-connectio
     set -l bin dockhook
     set -q _DOCKHOOK_BIN; and set bin $_DOCKHOOK_BIN
     # An opt-out, or completion (docker's fish completions call it in command substitutions).
-    if set -q DOCKHOOK_DISABLE; or status is-command-substitution
+    if test -n "$DOCKHOOK_DISABLE"; or status is-command-substitution
         command docker $argv
         return
     end
@@ -88,9 +96,11 @@ function docker --description 'docker, with dockhook explaining daemon-connectio
         end
         return $st
     end
-    # Scripts that discard stderr, or no dockhook to ask: plain docker, nothing else.
+    # Scripts that discard stderr, or no dockhook to ask: plain docker, nothing else. fish
+    # applies a function's redirections to what it runs, not to its own fd 2, so only a command
+    # run here can see that `2>/dev/null` was given.
     if begin
-            not test -t 2; and test (path resolve /dev/fd/2) = /dev/null
+            not test -t 2; and command test /dev/fd/2 -ef /dev/null
         end; or not command -q $bin
         command docker $argv
         return

@@ -38,17 +38,22 @@ __dockhook_apply_env() {
 # True when docker can be run directly (see shell/dockhook.bash). Builtins only.
 __dockhook_direct() {
   emulate -L zsh
-  local arg sock config content value
+  local arg sock config content value skip=
   for arg in "$@"; do
+    if [[ -n $skip ]]; then
+      skip=
+      continue
+    fi
     case $arg in
       (-H|-H*|--host|--host=*|-c|--context|--context=*|--config|--config=*|--tls*) return 0 ;;
+      (-l|--log-level) skip=1 ;; # its value comes next, not the subcommand
       (-*) ;;
       (*) break ;;
     esac
   done
   if [[ -n ${DOCKER_HOST-} ]]; then
     case $DOCKER_HOST in
-      (unix://*) sock=${DOCKER_HOST#unix://} ;;
+      (unix://*) sock=${DOCKER_HOST#unix://} sock=${sock:-/var/run/docker.sock} ;;
       (*) return 0 ;;
     esac
   elif [[ -n ${DOCKER_CONTEXT-} || -n ${DOCKER_TLS_VERIFY-} || -n ${DOCKER_TLS-} ]]; then
