@@ -6,6 +6,7 @@ import { concreteArgv } from '../core/privilege.js';
 import { investigate, type Investigation } from '../app/investigate.js';
 import { isReachable } from '../core/diagnose.js';
 import { renderFixes } from '../app/present.js';
+import { endpointSource } from '../core/situation.js';
 
 export function diagnosisJson(inv: Investigation): object {
   const { endpoint, diagnosis } = inv;
@@ -42,7 +43,7 @@ export async function doctorCommand(ctx: AppContext, options: { json: boolean })
     return reachable ? 0 : 1;
   }
   const c = await ctx.colours('stdout');
-  const lines = [c.bold(t('report.title')), t('report.endpoint', { url: inv.endpoint.url, source: inv.endpoint.context ? `${inv.endpoint.source}: ${inv.endpoint.context}` : inv.endpoint.source })];
+  const lines = [c.bold(t('report.title')), t('report.endpoint', { url: inv.endpoint.url, source: endpointSource(t, inv.endpoint) })];
   for (const probe of inv.probes) lines.push(`  ${probe.ok ? c.ok('✓') : c.bad('✗')} ${probe.id.padEnd(14)} ${probe.detail} ${c.dim(`${probe.ms} ms`)}`);
   const { diagnosis } = inv;
   lines.push(t('report.cause', { cause: reachable ? c.ok(diagnosis.cause) : c.bad(diagnosis.cause), summary: diagnosis.summary }));

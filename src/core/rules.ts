@@ -248,19 +248,19 @@ export const RULES = [
       servicePreamble(s, ev);
       const { facts, t } = s;
       if (s.unit !== null && masked(s)) {
-        return { summary: t('cause.service-stopped', { state: 'masked' }), fixes: [F.unmaskServiceSystemd(t)] };
+        return { summary: t('cause.service-stopped', { state: '`systemctl is-enabled docker` → masked' }), fixes: [F.unmaskServiceSystemd(t)] };
       }
       if (s.unit !== null && unitDown(s)) {
         ev.logs();
         return {
-          summary: t('cause.service-stopped', { state: `systemctl is-active docker → ${s.unit.active ?? 'unknown'}` }),
+          summary: t('cause.service-stopped', { state: `\`systemctl is-active docker\` → ${s.unit.active ?? '?'}` }),
           fixes: [F.startServiceSystemd(t), F.enableServiceSystemd(t)],
         };
       }
       const manager = noSystemdEvidence(s, ev);
       ev.add(t('evidence.dockerd-not-running'));
       ev.logs();
-      const state = manager === 'none' ? t('evidence.dockerd-not-running') : manager === 'openrc' ? 'rc-service docker status → stopped' : 'service docker status → not running';
+      const state = manager === 'none' ? t('evidence.dockerd-not-running') : manager === 'openrc' ? t('state.openrc-stopped') : t('state.sysv-stopped');
       return { summary: t('cause.service-stopped', { state }), fixes: [manager === 'openrc' ? F.startServiceOpenrc(t) : F.startServiceSysv(t)] };
     },
   }),
@@ -369,11 +369,11 @@ function rootlessSetupFix(s: Situation, ev: Evidence): Fix | null {
   const r = facts.rootless;
   if (r === null || !rootlessCandidate(facts)) return null;
   ev.add(t('evidence.rootless-prereqs', {
-    newuidmap: r.newuidmap ? 'ok' : 'missing',
-    newgidmap: r.newgidmap ? 'ok' : 'missing',
+    newuidmap: t(r.newuidmap ? 'probe.present' : 'probe.missing'),
+    newgidmap: t(r.newgidmap ? 'probe.present' : 'probe.missing'),
     subuid: r.subuidCount,
     subgid: r.subgidCount,
-    tool: r.setupTool ?? 'missing',
+    tool: r.setupTool ?? t('probe.missing'),
   }));
   if (!rootlessReady(facts)) return null;
   // It refuses while the rootful socket is writable for this user unless given --force.
@@ -406,10 +406,10 @@ function rootlessEvidence(s: Situation, ev: Evidence): void {
   const { facts, t } = s;
   const r = facts.rootless;
   ev.socketState();
-  const what = [r?.userUnit ? '~/.config/systemd/user/docker.service' : null, r?.contextHost ? 'context "rootless"' : null].filter(Boolean).join(', ');
+  const what = [r?.userUnit ? '~/.config/systemd/user/docker.service' : null, r?.contextHost ? t('probe.rootless-context') : null].filter(Boolean).join(', ');
   if (what) ev.add(t('evidence.rootless-setup', { what }));
   const userManager = facts.service?.userDocker ?? null;
-  if (userManager) ev.unit('docker.service (user)', userManager);
+  if (userManager) ev.unit('docker.service (--user)', userManager);
 }
 
 function daemonJsonError(s: Situation): { path: string; message: string } | null {
@@ -448,13 +448,7 @@ function servicePreamble(s: Situation, ev: Evidence): void {
 function noSystemdEvidence(s: Situation, ev: Evidence): 'systemd' | 'sysv' | 'openrc' | 'none' {
   const service = s.facts.service;
   const manager = service?.manager ?? 'none';
-  if (service && manager !== 'systemd') ev.add(s.t('evidence.no-systemd', { manager: managerLabel(manager) }));
-  return manager;
-}
-
-function managerLabel(manager: string): string {
-  if (manager === 'sysv') return 'service (/etc/init.d/docker)';
-  if (manager === 'openrc') return 'OpenRC';
-  if (manager === 'none') return 'nothing';
+  if (service && manager === 'none') ev.add(s.t('evidence.no-service-manager'));
+  else if (service && manager !== 'systemd') ev.add(s.t('evidence.no-systemd', { manager: manager === 'openrc' ? 'OpenRC' : '`service` (/etc/init.d/docker)' }));
   return manager;
 }

@@ -86,12 +86,24 @@ export function samePath(a: string, b: string): boolean {
   return norm(a) === norm(b);
 }
 
+/** Where the endpoint came from, in words: the -H flag, DOCKER_HOST, the current context "x"… */
+export function endpointSource(t: Translate, endpoint: Facts['endpoint']): string {
+  const context = endpoint.context ?? '';
+  switch (endpoint.source) {
+    case 'flag': return endpoint.context === null ? t('source.flag-host') : t('source.flag-context', { context });
+    case 'DOCKER_CONTEXT': return t('source.docker-context', { context });
+    case 'context': return t('source.context', { context });
+    case 'default': return t('source.default');
+    default: return endpoint.source;
+  }
+}
+
 /** Collects evidence lines without repeating one. */
 export class Evidence {
   readonly lines: string[] = [];
   constructor(private readonly facts: Facts, private readonly t: Translate) {
     const { endpoint } = facts;
-    this.add(t('evidence.endpoint', { url: endpoint.url, source: endpoint.context ? `${endpoint.source}: ${endpoint.context}` : endpoint.source }));
+    this.add(t('evidence.endpoint', { url: endpoint.url, source: endpointSource(t, endpoint) }));
     if (endpoint.source === 'DOCKER_HOST' && endpoint.url !== DEFAULT_UNIX_HOST) this.add(t('evidence.docker-host', { value: endpoint.url }));
     this.add(t('evidence.ping', { url: endpoint.url, outcome: t(`ping.${facts.ping.outcome}`, { detail: facts.ping.detail }) }));
   }

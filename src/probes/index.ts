@@ -66,7 +66,7 @@ export async function gatherFacts(sys: System, t: Translate, endpoint: Endpoint,
     bounded(sys, t, 'service', timeoutMs, () => probeService(sys, inner), (s) => ({
       ok: s.dockerdRunning,
       detail: [
-        t('probe.service-manager', { manager: s.manager }),
+        s.manager === 'none' ? t('probe.service-manager-none') : t('probe.service-manager', { manager: s.manager }),
         s.docker ? t('probe.service-unit', { unit: 'docker.service', active: s.docker.active ?? '?', enabled: s.docker.enabled ?? '?' }) : null,
         s.userDocker ? t('probe.service-unit', { unit: 'docker.service (--user)', active: s.userDocker.active ?? '?', enabled: s.userDocker.enabled ?? '?' }) : null,
         t(s.dockerdRunning ? 'probe.dockerd-running' : 'probe.dockerd-stopped'),

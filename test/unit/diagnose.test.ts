@@ -6,6 +6,7 @@ import { translator } from '../../src/core/messages/index.js';
 import { zh } from '../../src/core/messages/zh.js';
 import { CAUSES, type Cause } from '../../src/core/rules.js';
 import type { Facts, PingFacts, Preferences } from '../../src/core/types.js';
+import { LITERAL_WORDS, untranslatedWords } from './zh-words.js';
 
 const t = translator('en');
 const ping = (outcome: PingFacts['outcome']): PingFacts => ({ outcome, detail: '', podman: false });
@@ -179,5 +180,18 @@ describe('diagnose: fixes', () => {
 
   it('speaks Chinese when asked', () => {
     expect(diagnose(base, prefs(), translator('zh')).summary).toMatch(/[\u4e00-\u9fff]/);
+  });
+
+  // Values put into the sentences must be Chinese too, or literal: what systemctl printed, ids.
+  const SYSTEMD_WORDS = ['active', 'inactive', 'failed', 'activating', 'enabled', 'disabled', 'masked', 'static', 'success', 'exit-code', 'loaded', 'not-found', 'dead'];
+  it.each(table)('every line of %s is Chinese in zh', (_name, input, _cause, preferences) => {
+    const result = diagnose(input, preferences ?? prefs(), translator('zh'));
+    const logPrefix = translator('zh')('evidence.log', { line: '' });
+    // Other programs' own words (a log line, a JSON parser's error, docker's context error) stay as they were said.
+    const quoted = [input.endpoint.contextError, input.logs?.daemonJsonError?.message].filter((q): q is string => Boolean(q));
+    const lines = [result.summary, ...result.evidence.filter((line) => !line.startsWith(logPrefix)), ...result.fixes.map((fix) => fix.title)]
+      .map((line) => quoted.reduce((text, q) => text.replace(q, ' '), line));
+    const literal = new Set([...LITERAL_WORDS, ...SYSTEMD_WORDS, 'ada', 'colima', 'OpenRC', input.endpoint.context ?? 'ada']);
+    expect(lines.flatMap((line) => untranslatedWords(line, literal).map((word) => `${word} in: ${line}`))).toEqual([]);
   });
 });

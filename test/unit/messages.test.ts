@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { en } from '../../src/core/messages/en.js';
 import { zh } from '../../src/core/messages/zh.js';
+import { untranslatedWords } from './zh-words.js';
 
 /** The placeholder names in a template, matched the way format() in index.ts matches them. */
 function placeholders(template: string): string[] {
@@ -29,31 +30,6 @@ describe('message catalogues', () => {
     }
   });
 });
-
-// Words that may stand in Chinese text as they are: names of programs, products and
-// commands, and literal ids a person types or reads elsewhere. Anything else in Latin letters
-// is an English word left untranslated. Flags (--x), paths (/x, ~/x, $X), placeholders, `code`,
-// ALL_CAPS names, camelCase keys and dotted or underscored ids are literal by their shape.
-const LITERAL_WORDS = new Set([
-  'docker', 'Docker', 'dockerd', 'dockhook', 'Desktop', 'Engine', 'Windows', 'WSL', 'snap', 'Node',
-  'systemd', 'systemctl', 'sg', 'sudo', 'doas', 'newuidmap', 'newgidmap', 'subuid', 'subgid', 'gid', 'id', 'argv', 'unit',
-  'root', 'rootless', 'shell', 'bash', 'zsh', 'fish', 'https', 'unix',
-  'doctor', 'init', 'exec', 'check', 'fix', 'classify', 'config', 'help',
-  'unmask', 'default', 'retry', 'true', 'false', 'json', 'yaml', 'yml', 'dockhookrc', 'zh',
-]);
-
-function untranslatedWords(text: string): string[] {
-  const literal = text
-    .replace(/\{[a-zA-Z]+\}/g, ' ')
-    .replace(/`[^`]*`/g, ' ')
-    .replace(/(^|[\s（(“"：:，、])(--?|[/~$.])[^\s）)”"，、；：。]*/g, ' ')
-    .replace(/https?:\/\/\S+/g, ' ');
-  return (literal.match(/[A-Za-z][A-Za-z0-9_.\-/]*/g) ?? []).filter((word) =>
-    !LITERAL_WORDS.has(word)
-    && !/^[A-Z0-9_]+$/.test(word) // DOCKER_HOST, JSON, CI, ID
-    && !/[a-z][A-Z]/.test(word) // autoApply, probeTimeoutMs
-    && !/[_./]/.test(word)); // zh_CN.UTF-8, rootless.host, etc/group, Y/n
-}
 
 describe('zh is Chinese', () => {
   it('no English word is left in the zh catalogue', () => {
