@@ -2,7 +2,7 @@
 // root start with "sudo"; at apply time that word becomes the configured sudo, or goes away
 // when dockhook already runs as root. Sources: research/probes-and-fixes.md §4.4, §6.3, §7.2,
 // §8–§13. Never here: chmod 666/777 on the socket, `sudo docker …`, deleting ~/.docker.
-import type { AltRuntime, Fix, HandbackVar } from './types.js';
+import type { AltRuntime, BlockedDir, Fix, HandbackVar } from './types.js';
 import type { Translate } from './messages/index.js';
 
 type FixInit = Partial<Fix> & Pick<Fix, 'id' | 'title'>;
@@ -165,6 +165,12 @@ export function snapStart(t: Translate): Fix {
 
 export function installDocker(t: Translate): Fix {
   return fix({ id: 'install-docker', title: t('fix.install-docker'), manual: true, retry: 'none' });
+}
+
+/** A directory on the way to the socket is another user's: only its owner (or root) can change that. */
+export function askDirOwner(t: Translate, user: string, dir: BlockedDir): Fix {
+  const owner = dir.ownerName ?? String(dir.uid);
+  return fix({ id: 'ask-dir-owner', title: t('fix.ask-dir-owner', { owner, dir: dir.path, user }), manual: true, retry: 'none' });
 }
 
 export function checkRemote(t: Translate, url: string): Fix {

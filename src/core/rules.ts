@@ -11,9 +11,9 @@
 // test/unit/diagnose.test.ts (a row in the table, a line in the README).
 import * as F from './fixes.js';
 import type { MessageId } from './messages/index.js';
-import { DEFAULT_SOCKET_PATH, type Evidence, isReachable, samePath, type Situation } from './situation.js';
+import { DEFAULT_SOCKET_PATH, type Evidence, isReachable, modeString, samePath, type Situation } from './situation.js';
 import { unixSocketPath } from './endpoint.js';
-import type { AltRuntime, Facts, Fix, HandbackVar, Reason } from './types.js';
+import type { AltRuntime, BlockedDir, Facts, Fix, HandbackVar, Reason } from './types.js';
 
 /** What a rule says once it holds: the evidence goes into the collector it is given. */
 export interface Explanation {
@@ -100,8 +100,8 @@ export const RULES = [
   }),
   rule({
     cause: 'group-not-active',
-    position: 'Denied, before socket-permission: the user is already in the group, only this session predates it — adding them again would not help.',
-    applies: (s) => s.phase === 'denied' && s.facts.groups?.inDatabase === true && !s.facts.groups.inProcess,
+    position: 'Denied, before socket-permission: the user is already in the group, only this session predates it — adding them again would not help. Not when a directory on the way refuses the user: then no group is the answer.',
+    applies: (s) => s.phase === 'denied' && blockedDir(s) === null && s.facts.groups?.inDatabase === true && !s.facts.groups.inProcess,
     explain: (s, ev) => {
       deniedOrDeadPreamble(s, ev);
       const { facts, t } = s;
@@ -112,8 +112,8 @@ export const RULES = [
   }),
   rule({
     cause: 'rootless-available',
-    position: 'Denied, before socket-permission: when the user prefers rootless and the machine meets its prerequisites, rootless leads and the group comes second.',
-    applies: (s) => s.phase === 'denied' && s.prefs.rootless.prefer === 'always' && rootlessReady(s.facts),
+    position: 'Denied, before socket-permission: when the user prefers rootless and the machine meets its prerequisites, rootless leads and the group comes second (not for a directory on the way that refuses the user: socket-permission says that).',
+    applies: (s) => s.phase === 'denied' && blockedDir(s) === null && s.prefs.rootless.prefer === 'always' && rootlessReady(s.facts),
     explain: (s, ev) => {
       const { facts, t } = s;
       const { setup, addGroup } = permissionFixes(s, ev);
@@ -122,9 +122,11 @@ export const RULES = [
   }),
   rule({
     cause: 'socket-permission',
-    position: 'Last of the denied phase: the socket refuses this user and nothing more specific holds.',
+    position: 'Last of the denied phase: the socket refuses this user and nothing more specific holds — its group, or a directory on the way that this user may not enter (then the group is never offered).',
     applies: (s) => s.phase === 'denied',
     explain: (s, ev) => {
+      const dir = blockedDir(s);
+      if (dir !== null) return blockedPath(s, ev, dir);
       const { facts, t } = s;
       const { setup, addGroup, groupName } = permissionFixes(s, ev);
       const fixes = [addGroup];
@@ -312,12 +314,59 @@ function namedByHost(s: Situation): boolean {
   return endpoint.source === 'DOCKER_HOST' || (endpoint.source === 'flag' && endpoint.context === null);
 }
 
-/** The lines every denied or dead finding starts with: who owns the socket, or what state it is in. */
+/** The lines every denied or dead finding starts with: who owns the socket (or the directory in the way), or what state it is in. */
 function deniedOrDeadPreamble(s: Situation, ev: Evidence): void {
   if (s.phase === 'denied') {
-    ev.socketOwner();
+    const dir = blockedDir(s);
+    if (dir !== null) ev.add(blockedDirLine(s, dir));
+    else ev.socketOwner();
     ev.worldWritable();
   } else if (s.phase === 'dead') ev.socketState();
+}
+
+/** A directory on the way to the socket that this user may not enter (connect(2) said EACCES because of it). */
+function blockedDir(s: Situation): BlockedDir | null {
+  return s.phase === 'denied' ? s.facts.socket?.blockedBy ?? null : null;
+}
+
+function socketPathOf(s: Situation): string {
+  return s.facts.socket?.path ?? unixSocketPath(s.facts.endpoint.url) ?? DEFAULT_SOCKET_PATH;
+}
+
+function dirMode(dir: BlockedDir): string {
+  return `d${modeString(dir.mode).slice(1)}`;
+}
+
+function blockedDirLine(s: Situation, dir: BlockedDir): string {
+  return s.t('evidence.socket-dir-blocked', {
+    dir: dir.path,
+    mode: dirMode(dir),
+    owner: dir.ownerName ?? String(dir.uid),
+    group: dir.groupName ?? String(dir.gid),
+    user: s.facts.user.name,
+    path: socketPathOf(s),
+  });
+}
+
+/**
+ * The socket sits behind a directory this user may not enter: whatever group the socket has, the
+ * group is not what keeps the user out. Point docker back at the user's own endpoint when something
+ * chose this one, offer a daemon of their own (rootless) where the machine allows it, and say who
+ * can open the directory.
+ */
+function blockedPath(s: Situation, ev: Evidence, dir: BlockedDir): Explanation {
+  const { facts, t } = s;
+  deniedOrDeadPreamble(s, ev);
+  const fixes: Fix[] = [];
+  const { source } = facts.endpoint;
+  if (source === 'DOCKER_HOST') fixes.push(F.unsetDockerHost(t, facts.tlsLeftovers));
+  else if (source === 'DOCKER_CONTEXT') fixes.push(F.unsetDockerContext(t));
+  else if (source === 'context') fixes.push(F.useDefaultContext(t));
+  const setup = rootlessSetupFix(s, ev);
+  if (setup && s.prefs.rootless.prefer !== 'never') fixes.push(setup);
+  fixes.push(F.askDirOwner(t, facts.user.name, dir));
+  const owner = dir.ownerName ?? String(dir.uid);
+  return { summary: t('cause.socket-path-blocked', { user: facts.user.name, path: socketPathOf(s), dir: dir.path, owner, mode: dirMode(dir) }), fixes };
 }
 
 function groupMismatch(s: Situation, ev: Evidence): string {

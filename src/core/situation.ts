@@ -16,7 +16,8 @@ export const DEFAULT_SOCKET_PATH = '/var/run/docker.sock';
  * - `elsewhere`: the endpoint was chosen on purpose and names another local socket that something
  *   claims (the rootless daemon, Docker Desktop, colima…, or a DOCKER_HOST / context that does not
  *   answer and is not merely refusing this user).
- * - `denied`: the socket refuses this user (EACCES).
+ * - `denied`: the socket refuses this user (EACCES), or a directory on the way to it does — even when
+ *   the endpoint names a rootless or Desktop socket: one this user may not reach is not theirs.
  * - `dead`: the socket does not answer at all.
  */
 export type Phase = 'reachable' | 'broken-context' | 'remote' | 'elsewhere' | 'denied' | 'dead';
@@ -56,6 +57,7 @@ export function situation(facts: Facts, prefs: Preferences, t: Translate): Situa
   if (isReachable(ping)) phase = 'reachable';
   else if (endpoint.contextError !== null && endpoint.context !== null) phase = 'broken-context';
   else if (socketPath === null) phase = 'remote';
+  else if (ping.outcome === 'eacces' && facts.socket?.blockedBy) phase = 'denied';
   else if (chosen && (rootlessPath || runtime !== null || (ping.outcome !== 'eacces' && named))) phase = 'elsewhere';
   else if (ping.outcome === 'eacces') phase = 'denied';
   else phase = 'dead';

@@ -105,6 +105,23 @@ export interface SocketFacts {
   /** access(W_OK) for this process. */
   writable: boolean;
   worldWritable: boolean;
+  /**
+   * The first directory on the way to the socket that this process may not search (no x bit for it):
+   * connect(2) then fails with EACCES whoever the socket belongs to, and the socket cannot even be seen.
+   * Null when every directory may be searched (or the probe could not tell).
+   */
+  blockedBy: BlockedDir | null;
+}
+
+/** A directory this process may not enter. */
+export interface BlockedDir {
+  path: string;
+  uid: number;
+  ownerName: string | null;
+  gid: number;
+  groupName: string | null;
+  /** Permission bits, e.g. 0o700. */
+  mode: number;
 }
 
 export interface UnitFacts {

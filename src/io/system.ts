@@ -18,6 +18,8 @@ export interface System {
   lstat: (path: string) => Promise<Stats | null>;
   stat: (path: string) => Promise<Stats | null>;
   canWrite: (path: string) => Promise<boolean>;
+  /** access(X_OK): for a directory, may this process look up names in it. */
+  canSearch: (path: string) => Promise<boolean>;
   realpath: (path: string) => Promise<string | null>;
   listDir: (path: string) => Promise<string[] | null>;
   /** First executable named `name` on PATH, then in `extraDirs`. */
@@ -83,6 +85,7 @@ export function realSystem(env: System['env'] = process.env): System {
     lstat: (path) => local(path, () => lstatSync(path), () => callback<Stats>((done) => fs.lstat(path, done))),
     stat: (path) => local(path, () => statSync(path), () => callback<Stats>((done) => fs.stat(path, done))),
     canWrite: (path) => canAccess(path, constants.W_OK),
+    canSearch: (path) => canAccess(path, constants.X_OK),
     realpath: (path) => local(path, () => realpathSync(path), () => callback<string>((done) => fs.realpath(path, done))),
     listDir: (path) => local(path, () => readdirSync(path), () => callback<string[]>((done) => fs.readdir(path, done))),
     which: async (name, extraDirs = []) => {

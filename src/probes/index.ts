@@ -52,6 +52,7 @@ export async function gatherFacts(sys: System, t: Translate, endpoint: Endpoint,
     socketPath === null ? null : bounded(sys, t, 'socket', timeoutMs, () => probeSocket(sys, socketPath), (s) => ({
       ok: s.exists && s.isSocket && s.writable && !s.worldWritable,
       detail: s.dangling ? t('probe.socket-dangling', { path: s.path })
+        : s.blockedBy !== null ? t('probe.socket-blocked', { path: s.path, dir: s.blockedBy.path, owner: s.blockedBy.ownerName ?? String(s.blockedBy.uid), mode: `d${modeString(s.blockedBy.mode).slice(1)}` })
         : !s.exists ? t('probe.socket-missing', { path: s.path })
         : t('probe.socket-present', {
           path: s.path,

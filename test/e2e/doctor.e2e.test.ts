@@ -162,6 +162,51 @@ describeWithWorlds('dockhook doctor --json', () => {
     });
   });
 
+  describe("a real daemon's socket in another user's 0700 directory", () => {
+    // dockerd (root) listens on the default socket and on one inside dh-in's private directory.
+    const PRIVATE = `/home/${USERS.inGroup}/private`;
+    const SOCKET = `${PRIVATE}/docker.sock`;
+    const HOST = `unix://${SOCKET}`;
+    const world = useWorld({ name: 'doc-blocked-dir', rootful: 'absent', dockerdArgs: ['-H', HOST] });
+
+    beforeAll(async () => {
+      const w = world();
+      await w.exec(['chmod', '0755', `/home/${USERS.inGroup}`]);
+      await w.exec(['install', '-d', '-o', USERS.inGroup, '-g', USERS.inGroup, '-m', '0700', PRIVATE]);
+      await w.startDaemon();
+    });
+
+    it('its owner reaches it', async () => {
+      const run = await doctor(world(), { user: USERS.inGroup, env: { DOCKER_HOST: HOST } });
+      expectDiagnosis(run, { url: HOST, source: 'DOCKER_HOST', reachable: true, cause: 'healthy' });
+    });
+
+    it('another user is told the directory and its owner, and is never offered the docker group', async () => {
+      const w = world();
+      const run = await doctor(w, { user: USERS.outOfGroup, env: { DOCKER_HOST: HOST } });
+      expectDiagnosis(run, { url: HOST, source: 'DOCKER_HOST', reachable: false, cause: 'socket-permission' });
+      const { diagnosis } = run.report;
+      const report = JSON.stringify(run.report, null, 2);
+      expect(diagnosis.summary, report).toContain(PRIVATE);
+      expect(diagnosis.summary, report).toContain(`${USERS.inGroup}'s (drwx------)`);
+      expect(diagnosis.evidence, report).toContain(`${PRIVATE} is drwx------ ${USERS.inGroup}:${USERS.inGroup}: ${USERS.outOfGroup} may not enter it, so ${SOCKET} behind it cannot be reached or even seen`);
+      expect(diagnosis.evidence.join('\n'), report).not.toMatch(/docker group|not a member of/);
+      const ids = diagnosis.fixes.map((fix) => fix.id);
+      expect(ids.filter((id) => /group/.test(id)), report).toEqual([]);
+      expect(allCommands(run.report).flat(), report).not.toContain('usermod');
+      expect(ids[0], report).toBe('unset-docker-host');
+      expect(ids.at(-1), report).toBe('ask-dir-owner');
+      // The probe report says why the socket cannot be seen, not that it is missing.
+      expect(run.report.probes.find((probe) => probe.id === 'socket')?.detail, report).toContain(`may not enter ${PRIVATE}`);
+    });
+
+    it('the same daemon on the default socket still names the group for that user', async () => {
+      const run = await doctor(world(), { user: USERS.outOfGroup });
+      expectDiagnosis(run, { url: DEFAULT_HOST, source: 'default', reachable: false, cause: 'socket-permission' });
+      expect(run.report.diagnosis.fixes.map((fix) => fix.id)).toContain('add-to-group');
+    });
+  });
+
   describe('group in /etc/group but not in the session', () => {
     const world = useWorld({ name: 'doc-stale-session', rootful: 'running' });
 

@@ -18,7 +18,7 @@ function facts(overrides: Partial<Facts> = {}): Facts {
     endpoint: { url: 'unix:///var/run/docker.sock', source: 'default', context: null, contextError: null, tls: false, configDir: '/home/ada/.docker' },
     user: { name: 'ada', uid: 1000, gid: 1000, home: '/home/ada' },
     ping: ping('enoent'),
-    socket: { path: '/var/run/docker.sock', exists: false, symlink: false, dangling: false, isSocket: false, uid: null, gid: null, mode: null, groupName: null, ownerName: null, writable: false, worldWritable: false },
+    socket: { path: '/var/run/docker.sock', exists: false, symlink: false, dangling: false, isSocket: false, uid: null, gid: null, mode: null, groupName: null, ownerName: null, writable: false, worldWritable: false, blockedBy: null },
     defaultSocket: null,
     service: { manager: 'systemd', systemdBooted: true, docker: { active: 'inactive', enabled: 'enabled', result: 'success', load: 'loaded' }, dockerSocket: { active: 'inactive', enabled: 'enabled', result: 'success', load: 'loaded' }, userDocker: null, sysvScript: true, dockerdRunning: false },
     groups: { docker: { name: 'docker', gid: 998, members: ['ada'] }, inDatabase: true, inProcess: true, session: ['ada', 'docker'] },
@@ -31,7 +31,16 @@ function facts(overrides: Partial<Facts> = {}): Facts {
   };
 }
 
-const socketThere = (mode = 0o660, gid = 998) => ({ path: '/var/run/docker.sock', exists: true, symlink: false, dangling: false, isSocket: true, uid: 0, gid, mode, groupName: gid === 998 ? 'docker' : 'root', ownerName: 'root', writable: false, worldWritable: (mode & 0o002) !== 0 });
+const socketThere = (mode = 0o660, gid = 998) => ({ path: '/var/run/docker.sock', exists: true, symlink: false, dangling: false, isSocket: true, uid: 0, gid, mode, groupName: gid === 998 ? 'docker' : 'root', ownerName: 'root', writable: false, worldWritable: (mode & 0o002) !== 0, blockedBy: null });
+/** DOCKER_HOST into /home/bob/private (bob's, 0700): connect(2) says EACCES before the socket is even looked at. */
+const behindBobsDir = (overrides: Partial<Facts> = {}): Facts => facts({
+  endpoint: { ...base.endpoint, url: 'unix:///home/bob/private/docker.sock', source: 'DOCKER_HOST' },
+  ping: ping('eacces'),
+  socket: { path: '/home/bob/private/docker.sock', exists: false, symlink: false, dangling: false, isSocket: false, uid: null, gid: null, mode: null, groupName: null, ownerName: null, writable: false, worldWritable: false,
+    blockedBy: { path: '/home/bob/private', uid: 1001, ownerName: 'bob', gid: 1001, groupName: 'bob', mode: 0o700 } },
+  groups: { docker: { name: 'docker', gid: 998, members: [] }, inDatabase: false, inProcess: false, session: ['ada'] },
+  ...overrides,
+});
 const noSystemd = (dockerdRunning = false) => ({ manager: 'sysv' as const, systemdBooted: false, docker: null, dockerSocket: null, userDocker: null, sysvScript: true, dockerdRunning });
 const base = facts();
 
@@ -60,6 +69,7 @@ const table: Array<[string, Facts, Cause, Preferences?]> = [
   ['ssh host unreachable', facts({ endpoint: { ...base.endpoint, url: 'ssh://me@box', source: 'DOCKER_HOST' }, ping: ping('error'), socket: null, defaultSocket: ping('enoent') }), 'remote-unreachable'],
   ['daemon hangs', facts({ ping: ping('timeout'), socket: { ...socketThere(), writable: true }, service: noSystemd(true) }), 'unknown'],
   ['rootless user unit failed', facts({ endpoint: { ...base.endpoint, url: 'unix:///run/user/1000/docker.sock', source: 'context', context: 'rootless' }, rootless: { ...base.rootless!, userUnit: true, contextHost: 'unix:///run/user/1000/docker.sock' }, service: { ...base.service!, userDocker: { active: 'failed', enabled: 'enabled', result: 'exit-code', load: 'loaded' } } }), 'rootless-failed'],
+  ['socket behind another user\'s 0700 directory', behindBobsDir(), 'socket-permission'],
 ];
 
 describe('diagnose: facts → cause', () => {
@@ -172,6 +182,39 @@ describe('diagnose: fixes', () => {
         }
       }
     }
+  });
+
+  it('a socket behind a directory the user may not enter: names the directory and its owner, never the group', () => {
+    const cases: Array<[string, Facts, Preferences]> = [
+      ['not in the group', behindBobsDir(), prefs()],
+      ['in /etc/group but not in this session', behindBobsDir({ groups: { docker: { name: 'docker', gid: 998, members: ['ada'] }, inDatabase: true, inProcess: false, session: ['ada'] } }), prefs()],
+      ['prefers rootless', behindBobsDir(), prefs('always')],
+      ['a rootless-looking path of another user', behindBobsDir({
+        endpoint: { ...base.endpoint, url: 'unix:///run/user/1001/docker.sock', source: 'DOCKER_HOST' },
+        socket: { ...behindBobsDir().socket!, path: '/run/user/1001/docker.sock', blockedBy: { path: '/run/user/1001', uid: 1001, ownerName: 'bob', gid: 1001, groupName: 'bob', mode: 0o700 } },
+        rootless: { ...base.rootless!, xdgRuntimeDir: '/run/user/1001', socketPath: '/run/user/1001/docker.sock', socket: ping('eacces') },
+      }), prefs()],
+    ];
+    for (const [name, input, p] of cases) {
+      const result = diagnose(input, p, t);
+      const dir = input.socket!.blockedBy!.path;
+      expect(result.cause, name).toBe('socket-permission');
+      expect(result.summary, name).toContain(dir);
+      expect(result.summary, name).toContain('bob');
+      expect(result.summary, name).toContain('drwx------');
+      expect(result.evidence.join('\n'), name).toContain(`${dir} is drwx------ bob:bob: ada may not enter it`);
+      expect(result.fixes.filter((f) => f.rootEquivalent || /group/.test(f.id)), name).toEqual([]);
+      expect(result.fixes.map((f) => f.id), name).toEqual(['unset-docker-host', 'setup-rootless', 'ask-dir-owner']);
+      expect(result.fixes.at(-1)?.title, name).toContain(`setfacl -m u:ada:x ${dir}`);
+    }
+  });
+
+  it('a blocked directory chosen by a context: switch back to the default context, and the Chinese text names the directory too', () => {
+    const input = behindBobsDir({ endpoint: { ...base.endpoint, url: 'unix:///home/bob/private/docker.sock', source: 'context', context: 'bobs' } });
+    expect(diagnose(input, prefs('never'), t).fixes.map((f) => f.id)).toEqual(['use-default-context', 'ask-dir-owner']);
+    const zhResult = diagnose(input, prefs(), translator('zh'));
+    expect(zhResult.summary).toContain('/home/bob/private');
+    expect(zhResult.summary).toMatch(/[\u4e00-\u9fff]/);
   });
 
   it('disabledFixes removes a fix', () => {

@@ -9,6 +9,7 @@ export const en = {
   'cause.service-stopped': 'the Docker service is installed but stopped ({state}).',
   'cause.service-failed': 'the Docker service tried to start and failed.',
   'cause.socket-permission': '{user} may not open the Docker socket {path}: it belongs to the {group} group, which {user} is not in.',
+  'cause.socket-path-blocked': '{user} may not reach the Docker socket {path}: the directory {dir} on the way is {owner}\'s ({mode}) and {user} may not enter it, so the docker group cannot help.',
   'cause.group-not-active': '{user} was added to the {group} group, but this login session started before that.',
   'cause.rootless-host-unset': 'a rootless Docker daemon is running for {user} at {rootless}, but docker is pointed at {url}.',
   'cause.rootless-failed': 'rootless Docker is set up for {user}, but its daemon failed to start.',
@@ -38,6 +39,7 @@ export const en = {
   'evidence.socket-refused': '{path} exists but nothing accepts connections on it',
   'evidence.socket-not-socket': '{path} is not a socket',
   'evidence.socket-owner': '{path} is {mode} {owner}:{group}',
+  'evidence.socket-dir-blocked': '{dir} is {mode} {owner}:{group}: {user} may not enter it, so {path} behind it cannot be reached or even seen',
   'evidence.socket-world-writable': '{path} is writable by every user (mode {mode}): every local user has root on this machine',
   'evidence.socket-group-mismatch': '{path} belongs to group {group}, not to docker (was the group created after dockerd started?)',
   'evidence.systemd-unit': 'systemctl: {unit} is {active} ({enabled}, result {result})',
@@ -102,6 +104,7 @@ export const en = {
   'fix.snap-start': 'Start the docker snap',
   'fix.install-docker': 'Install Docker Engine: https://docs.docker.com/engine/install/',
   'fix.check-remote': 'Check that {url} is up and reachable from here',
+  'fix.ask-dir-owner': 'Only {owner} and root may enter {dir}: use that daemon as {owner}, or ask {owner} to let {user} through (e.g. `setfacl -m u:{user}:x {dir}`); joining the docker group would not help',
 
   // --- the prompt and its neighbours ---
   'prompt.header': 'dockhook: {summary}',
@@ -138,6 +141,7 @@ export const en = {
   'probe.failed': 'probe failed: {message}',
   'probe.socket-missing': '{path} is missing',
   'probe.socket-dangling': '{path} is a symlink to nothing',
+  'probe.socket-blocked': '{path} is out of reach: this user may not enter {dir} ({mode}, {owner}\'s)',
   'probe.socket-present': '{path}: {kind} {mode} {owner}:{group}, {access}',
   'probe.socket-kind-socket': 'socket',
   'probe.socket-kind-other': 'not a socket',

@@ -9,6 +9,7 @@ export const zh = {
   'cause.service-stopped': 'Docker 服务已安装，但处于停止状态（{state}）。',
   'cause.service-failed': 'Docker 服务尝试启动，但启动失败。',
   'cause.socket-permission': '{user} 无权打开 Docker 套接字 {path}：该套接字属于 {group} 用户组，而 {user} 不在该组中。',
+  'cause.socket-path-blocked': '{user} 无法访问 Docker 套接字 {path}：途经的目录 {dir} 属于 {owner}（权限 {mode}），{user} 无权进入该目录，因此加入 docker 用户组也无济于事。',
   'cause.group-not-active': '{user} 已被加入 {group} 用户组，但当前登录会话是在此之前开始的。',
   'cause.rootless-host-unset': '{user} 的 rootless Docker 守护进程正在 {rootless} 上运行，但 docker 指向的是 {url}。',
   'cause.rootless-failed': '已为 {user} 配置 rootless Docker，但其守护进程启动失败。',
@@ -38,6 +39,7 @@ export const zh = {
   'evidence.socket-refused': '{path} 存在，但没有任何进程在上面接受连接',
   'evidence.socket-not-socket': '{path} 不是套接字',
   'evidence.socket-owner': '{path}：权限 {mode}，属主 {owner}:{group}',
+  'evidence.socket-dir-blocked': '{dir}：权限 {mode}，属主 {owner}:{group}；{user} 无权进入该目录，因此其中的 {path} 既无法访问，也无法看到',
   'evidence.socket-world-writable': '{path} 对所有用户可写（权限 {mode}）：本机的任何本地用户都相当于拥有 root 权限',
   'evidence.socket-group-mismatch': '{path} 属于 {group} 用户组，而不是 docker 组（该用户组是否在 dockerd 启动之后才创建？）',
   'evidence.systemd-unit': 'systemctl: {unit} 状态为 {active}（{enabled}，结果：{result}）',
@@ -102,6 +104,7 @@ export const zh = {
   'fix.snap-start': '启动 docker snap 包',
   'fix.install-docker': '安装 Docker Engine：https://docs.docker.com/engine/install/',
   'fix.check-remote': '检查 {url} 是否已启动，以及能否从本机访问',
+  'fix.ask-dir-owner': '只有 {owner} 和 root 能进入 {dir}：请以 {owner} 身份使用该守护进程，或请 {owner} 允许 {user} 通过（例如 `setfacl -m u:{user}:x {dir}`）；加入 docker 用户组并不能解决此问题',
 
   // --- the prompt and its neighbours ---
   'prompt.header': 'dockhook: {summary}',
@@ -139,6 +142,7 @@ export const zh = {
   'probe.failed': '探测失败：{message}',
   'probe.socket-missing': '{path} 不存在',
   'probe.socket-dangling': '{path} 是指向不存在目标的符号链接',
+  'probe.socket-blocked': '无法访问 {path}：当前用户无权进入 {dir}（权限 {mode}，属于 {owner}）',
   'probe.socket-present': '{path}：{kind} {mode} {owner}:{group}，{access}',
   'probe.socket-kind-socket': '套接字',
   'probe.socket-kind-other': '不是套接字',
