@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { diagnose } from '../../src/core/diagnose.js';
+import { diagnose, modeString } from '../../src/core/diagnose.js';
 import { en } from '../../src/core/messages/en.js';
 import { translator } from '../../src/core/messages/index.js';
 import { zh } from '../../src/core/messages/zh.js';
@@ -234,7 +234,10 @@ describe('diagnose: fixes', () => {
     const quoted = [input.endpoint.contextError, input.logs?.daemonJsonError?.message].filter((q): q is string => Boolean(q));
     const lines = [result.summary, ...result.evidence.filter((line) => !line.startsWith(logPrefix)), ...result.fixes.map((fix) => fix.title)]
       .map((line) => quoted.reduce((text, q) => text.replace(q, ' '), line));
-    const literal = new Set([...LITERAL_WORDS, ...SYSTEMD_WORDS, 'ada', 'colima', 'OpenRC', input.endpoint.context ?? 'ada']);
+    // The owner and mode of a directory in the way are names, like the user's own.
+    const blocked = input.socket?.blockedBy;
+    const blockedWords = blocked ? [blocked.ownerName ?? String(blocked.uid), `d${modeString(blocked.mode).slice(1)}`] : [];
+    const literal = new Set([...LITERAL_WORDS, ...SYSTEMD_WORDS, 'ada', 'colima', 'OpenRC', input.endpoint.context ?? 'ada', ...blockedWords]);
     expect(lines.flatMap((line) => untranslatedWords(line, literal).map((word) => `${word} in: ${line}`))).toEqual([]);
   });
 });
