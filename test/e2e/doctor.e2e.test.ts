@@ -207,6 +207,30 @@ describeWithWorlds('dockhook doctor --json', () => {
     });
   });
 
+  describe("another user's rootless daemon, reached through their runtime directory (an environment carried over by su)", () => {
+    const world = useWorld({ name: 'doc-blocked-rootless', rootful: 'absent', rootless: 'running' });
+
+    it('its owner reaches it', async () => {
+      const w = world();
+      const run = await doctor(w, { user: USERS.rootless, env: { DOCKER_HOST: w.rootlessHost() } });
+      expectDiagnosis(run, { url: w.rootlessHost(), source: 'DOCKER_HOST', reachable: true, cause: 'healthy' });
+    });
+
+    it('names /run/user/UID and its owner: not "rootless stopped", and not the docker group', async () => {
+      const w = world();
+      const owner = w.user(USERS.rootless);
+      const runtimeDir = `/run/user/${owner.uid}`;
+      const host = w.rootlessHost();
+      const run = await doctor(w, { user: USERS.outOfGroup, env: { DOCKER_HOST: host, XDG_RUNTIME_DIR: runtimeDir } });
+      expectDiagnosis(run, { url: host, source: 'DOCKER_HOST', reachable: false, cause: 'socket-permission' });
+      const { diagnosis } = run.report;
+      const report = JSON.stringify(run.report, null, 2);
+      expect(diagnosis.summary, report).toContain(`the directory ${runtimeDir} on the way is ${USERS.rootless}'s (drwx------)`);
+      expect(diagnosis.fixes.map((fix) => fix.id).filter((id) => /group/.test(id)), report).toEqual([]);
+      expect(diagnosis.fixes.at(-1)?.id, report).toBe('ask-dir-owner');
+    });
+  });
+
   describe('group in /etc/group but not in the session', () => {
     const world = useWorld({ name: 'doc-stale-session', rootful: 'running' });
 
