@@ -10,7 +10,7 @@ import { runCommand, type Runner } from './run.js';
 export interface System {
   env: Readonly<Record<string, string | undefined>>;
   user: UserFacts;
-  /** Group ids this process carries (primary and supplementary). */
+  /** Group ids this process carries: effective, primary and supplementary. */
   processGids: readonly number[];
   run: Runner;
   ping: (url: string, options: PingOptions) => Promise<PingFacts>;
@@ -78,7 +78,7 @@ export function realSystem(env: System['env'] = process.env): System {
   return {
     env,
     user: currentUser(env),
-    processGids: process.getgroups?.() ?? [],
+    processGids: [...new Set([...(process.getegid ? [process.getegid()] : []), ...(process.getgroups?.() ?? [])])],
     run: runCommand,
     ping: pingEndpoint,
     readFile: (path) => local(path, () => readFileSync(path, 'utf8'), () => callback<string>((done) => fs.readFile(path, 'utf8', done))),

@@ -12,7 +12,7 @@ export async function probeGroups(sys: System, groupName = 'docker'): Promise<Gr
   return {
     docker,
     inDatabase: docker !== null && (docker.members.includes(user.name) || user.gid === docker.gid),
-    inProcess: docker !== null && (sys.processGids.includes(docker.gid) || process.getegid?.() === docker.gid),
+    inProcess: docker !== null && sys.processGids.includes(docker.gid),
     session,
   };
 }
