@@ -3,35 +3,84 @@
 # cannot reach its daemon, asks dockhook why. Safe under set -euo pipefail, harmless when
 # sourced twice, and it leaves PROMPT_COMMAND, traps and docker's completion alone.
 
-# The env hand-back file: dockhook writes `set NAME VALUE` / `unset NAME` lines; this applies
-# them with builtins, for the names below only. Nothing in it is ever evaluated.
-__dockhook_apply_env() {
-  local file=$1 line name value
-  [[ -f $file && -O $file && ! -L $file ]] || return 0
-  while IFS= read -r line || [[ -n $line ]]; do
-    case $line in
-      'set '*)
-        name=${line#set }
-        value=${name#* }
-        name=${name%% *}
-        ;;
-      'unset '*)
-        name=${line#unset }
-        value=
-        ;;
-      *) continue ;;
-    esac
-    case $name in
-      DOCKER_HOST | DOCKER_CONTEXT | DOCKER_TLS_VERIFY | DOCKER_TLS | DOCKER_CERT_PATH | DOCKER_MACHINE_NAME) ;;
-      *) continue ;;
-    esac
-    if [[ $line == set\ * ]]; then
-      export "$name=$value"
-    else
-      unset "$name"
+# Where dockhook and this function exchange files: a directory of this user's own, mode 0700,
+# in the runtime directory, else in ~/.cache. Never a shared place such as /tmp, where another
+# user could make the directory first. Sets __dh_dir (the caller's local); false if none.
+__dockhook_dir() {
+  if [[ ${XDG_RUNTIME_DIR-} == /* && -O ${XDG_RUNTIME_DIR} ]]; then
+    __dh_dir=$XDG_RUNTIME_DIR/dockhook
+  elif [[ ${HOME-} == /* ]]; then
+    __dh_dir=$HOME/.cache/dockhook
+  else
+    __dh_dir=
+    return 1
+  fi
+  [[ -d $__dh_dir ]] || command mkdir -p -m 700 -- "$__dh_dir" 2>/dev/null || :
+}
+
+# Reads what dockhook handed back in DIR/NAME: `set NAME VALUE` / `unset NAME` lines, applied
+# with builtins for the names below only; nothing in it is ever evaluated. The directory is
+# opened once and every check and read after that goes through the open (/proc/self/fd/N), so it
+# cannot be swapped between check and read; it must be this user's, mode 0700, not a symlink.
+# dockhook creates the file as soon as it runs, so the status says how far it got: 0 the file
+# was there, 1 the directory is private and the file is not (dockhook never ran), 2 unknown.
+__dockhook_handback() {
+  local dir=$1 file=$2 fd line name value status=2
+  [[ -n $dir && -d $dir && ! -L $dir ]] || return 2
+  # (The braces keep 2>/dev/null to this open: on exec itself it would silence the shell.)
+  { exec {fd}<"$dir"; } 2>/dev/null || return 2
+  if [[ -d /proc/self/fd/$fd && -O /proc/self/fd/$fd && $(command stat -L -c %a /dev/stdin <&"$fd" 2>/dev/null) == 700 ]]; then
+    status=1
+    if [[ -f /proc/self/fd/$fd/$file && ! -L /proc/self/fd/$fd/$file && -O /proc/self/fd/$fd/$file ]]; then
+      status=0
+      while IFS= read -r line || [[ -n $line ]]; do
+        case $line in
+          'set '*)
+            name=${line#set }
+            value=${name#* }
+            name=${name%% *}
+            ;;
+          'unset '*)
+            name=${line#unset }
+            value=
+            ;;
+          *) continue ;;
+        esac
+        case $name in
+          DOCKER_HOST | DOCKER_CONTEXT | DOCKER_TLS_VERIFY | DOCKER_TLS | DOCKER_CERT_PATH | DOCKER_MACHINE_NAME) ;;
+          *) continue ;;
+        esac
+        if [[ $line == set\ * ]]; then
+          export "$name=$value"
+        else
+          unset "$name"
+        fi
+      done <"/proc/self/fd/$fd/$file"
+      command rm -f -- "/dev/fd/0/$file" <&"$fd"
     fi
-  done <"$file"
-  command rm -f -- "$file"
+  fi
+  exec {fd}<&-
+  return "$status"
+}
+
+# True when the daemon behind the socket this function found is visibly up: its pid file names
+# a live dockerd. Then a failure of docker's (no such container, a bad flag) is its own, and
+# dockhook is not started to say so.
+__dockhook_daemon_up() {
+  local pidfile pid='' comm=''
+  case $1 in
+    /var/run/docker.sock | /run/docker.sock) pidfile=/var/run/docker.pid ;;
+    '') return 1 ;;
+    *)
+      [[ -n ${XDG_RUNTIME_DIR-} && $1 == "$XDG_RUNTIME_DIR/docker.sock" ]] || return 1
+      pidfile=$XDG_RUNTIME_DIR/docker.pid
+      ;;
+  esac
+  [[ -f $pidfile && -r $pidfile ]] || return 1
+  IFS= read -r pid <"$pidfile" || [[ -n $pid ]] || return 1
+  [[ $pid =~ ^[0-9]+$ && -r /proc/$pid/comm ]] || return 1
+  IFS= read -r comm <"/proc/$pid/comm" || :
+  [[ $comm == dockerd ]]
 }
 
 # True when docker can be run directly: the endpoint is one the shell cannot judge (a -H or
@@ -60,18 +109,19 @@ __dockhook_direct() {
     return 0
   else
     config=${DOCKER_CONFIG:-${HOME-}/.docker}/config.json
-    if [[ -r $config ]]; then
+    # A regular file only (a FIFO would block), its first 256 KiB, and one regex match: linear
+    # in the file's size (a ${content#*pattern} strip is quadratic: seconds for 50 kB of logins).
+    if [[ -f $config && -r $config ]]; then
       content=
-      IFS= read -r -d '' content <"$config" || :
-      value=${content#*\"currentContext\"}
-      if [[ $value != "$content" ]]; then
-        value=${value#*\"}
-        value=${value%%\"*}
+      IFS= read -r -N 262144 content <"$config" || :
+      if [[ $content =~ \"currentContext\"[[:space:]]*:[[:space:]]*\"([^\"]*)\" ]]; then
+        value=${BASH_REMATCH[1]}
         [[ -n $value && $value != default ]] && return 0
       fi
     fi
     sock=/var/run/docker.sock
   fi
+  __dh_sock=$sock
   [[ -S $sock && -w $sock ]]
 }
 
@@ -81,24 +131,27 @@ __dockhook_available() {
 }
 
 docker() {
-  local __dh_status=0 __dh_bin=${_DOCKHOOK_BIN:-dockhook} __dh_env
+  local __dh_status=0 __dh_bin=${_DOCKHOOK_BIN:-dockhook} __dh_dir='' __dh_sock='' __dh_ran=0 __dh_out=()
   if [[ -n ${DOCKHOOK_DISABLE-} ]]; then
     command docker "$@"
     return
   fi
-  __dh_env=${XDG_RUNTIME_DIR:-${TMPDIR:-/tmp}}/dockhook-$UID/env.$$
   if __dockhook_direct "$@"; then
     command docker "$@" || __dh_status=$?
     # 1 and 125 are the statuses docker exits with when it cannot reach its daemon. Only a
     # person at a terminal is asked; scripts and completion keep docker's answer as it is.
-    if [[ $__dh_status -eq 1 || $__dh_status -eq 125 ]] && [[ -t 2 ]] && __dockhook_available "$__dh_bin"; then
+    if [[ $__dh_status -eq 1 || $__dh_status -eq 125 ]] && [[ -t 2 ]] && ! __dockhook_daemon_up "$__dh_sock" && __dockhook_available "$__dh_bin"; then
+      local __dh_check=0
+      if __dockhook_dir; then __dh_out=(--env-out "$__dh_dir/env.$$"); fi
       # check returns docker's status, or the re-run's after a fix (0 included).
-      if "$__dh_bin" check --status "$__dh_status" --env-out "$__dh_env" -- "$@"; then
-        __dh_status=0
-      else
-        __dh_status=$?
+      "$__dh_bin" check --status "$__dh_status" ${__dh_out[@]+"${__dh_out[@]}"} -- "$@" || __dh_check=$?
+      __dockhook_handback "$__dh_dir" "env.$$" || __dh_ran=$?
+      if [[ $__dh_ran -eq 1 && $__dh_check -ne $__dh_status ]]; then
+        # dockhook could not start (a broken install, an argv too long for it): docker's answer stands.
+        printf 'dockhook: could not run (status %s); docker'"'"'s own status is kept\n' "$__dh_check" >&2
+      elif [[ $__dh_ran -ne 1 ]]; then
+        __dh_status=$__dh_check
       fi
-      __dockhook_apply_env "$__dh_env"
     fi
     return "$__dh_status"
   fi
@@ -108,7 +161,15 @@ docker() {
     command docker "$@"
     return
   fi
-  "$__dh_bin" exec --env-out "$__dh_env" -- "$@" || __dh_status=$?
-  __dockhook_apply_env "$__dh_env"
+  if __dockhook_dir; then __dh_out=(--env-out "$__dh_dir/env.$$"); fi
+  "$__dh_bin" exec ${__dh_out[@]+"${__dh_out[@]}"} -- "$@" || __dh_status=$?
+  __dockhook_handback "$__dh_dir" "env.$$" || __dh_ran=$?
+  if [[ $__dh_ran -eq 1 && $__dh_status -ne 0 ]]; then
+    # dockhook died before it ran docker (a truncated or throwing install, a crashing node, an
+    # argv too long for it): fail open, run docker as asked and return its status.
+    printf 'dockhook: could not run (status %s); running docker without it\n' "$__dh_status" >&2
+    __dh_status=0
+    command docker "$@" || __dh_status=$?
+  fi
   return "$__dh_status"
 }

@@ -3,11 +3,36 @@
 # cannot reach its daemon, asks dockhook why. Harmless when sourced twice; docker's own
 # completions keep working (they are looked up by the command name, which is unchanged).
 
-# The env hand-back file: `set NAME VALUE` / `unset NAME` lines applied with builtins, for the
-# names below only. Nothing in it is ever evaluated.
-function __dockhook_apply_env --argument-names file
-    test -f "$file"; and test -O "$file"; and not test -L "$file"; or return 0
-    while read -l line
+# Where dockhook and this function exchange files: a directory of this user's own, mode 0700,
+# in the runtime directory, else in ~/.cache (see shell/dockhook.bash). Prints it.
+function __dockhook_dir
+    set -l dir
+    if string match -q '/*' -- "$XDG_RUNTIME_DIR"; and test -O "$XDG_RUNTIME_DIR"
+        set dir $XDG_RUNTIME_DIR/dockhook
+    else if string match -q '/*' -- "$HOME"
+        set dir $HOME/.cache/dockhook
+    else
+        return 1
+    end
+    test -d $dir; or command mkdir -p -m 700 -- $dir 2>/dev/null
+    echo $dir
+end
+
+# Reads what dockhook handed back in DIR/NAME through one open of the directory (see
+# shell/dockhook.bash). fish cannot keep a descriptor open across commands, so one small sh
+# gets the directory as its stdin, checks it there (this user's, mode 0700) and prints the
+# file; the lines are applied here with builtins, for the names below only, never evaluated.
+# 0 the file was there, 1 the directory is private and the file is not (dockhook never ran),
+# 2 unknown.
+function __dockhook_handback --argument-names dir file
+    test -n "$dir"; and test -d "$dir"; and not test -L "$dir"; or return 2
+    set -l lines (command sh -c '[ -d /dev/fd/0 ] && [ -O /dev/fd/0 ] && [ "$(stat -L -c %a /dev/stdin 2>/dev/null)" = 700 ] || exit 2
+f=/dev/fd/0/$1
+[ -f "$f" ] && [ ! -L "$f" ] && [ -O "$f" ] || exit 1
+echo ran; cat -- "$f"; rm -f -- "$f"' sh $file <$dir 2>/dev/null)
+    set -l st $status
+    test "$lines[1]" = ran; or return $st
+    for line in $lines[2..-1]
         set -l name
         set -l value
         switch $line
@@ -26,8 +51,28 @@ function __dockhook_apply_env --argument-names file
         else
             set -e $name
         end
-    end <"$file"
-    command rm -f -- "$file"
+    end
+    return 0
+end
+
+# True when the daemon behind the socket is visibly up: its pid file names a live dockerd
+# (see shell/dockhook.bash).
+function __dockhook_daemon_up --argument-names sock
+    set -l pidfile
+    switch "$sock"
+        case /var/run/docker.sock /run/docker.sock
+            set pidfile /var/run/docker.pid
+        case ''
+            return 1
+        case '*'
+            test -n "$XDG_RUNTIME_DIR"; and test "$sock" = "$XDG_RUNTIME_DIR/docker.sock"; or return 1
+            set pidfile $XDG_RUNTIME_DIR/docker.pid
+    end
+    test -f $pidfile; and test -r $pidfile; or return 1
+    read -l pid <$pidfile
+    string match -qr '^[0-9]+$' -- "$pid"; and test -r /proc/$pid/comm; or return 1
+    read -l comm </proc/$pid/comm
+    test "$comm" = dockerd
 end
 
 # True when docker can be run directly (see shell/dockhook.bash). Builtins only.
@@ -48,6 +93,7 @@ function __dockhook_direct
                 break
         end
     end
+    set -g __dockhook_sock
     set -l sock /var/run/docker.sock
     if set -q DOCKER_HOST; and test -n "$DOCKER_HOST"
         string match -q 'unix://*' -- $DOCKER_HOST; or return 0
@@ -58,21 +104,16 @@ function __dockhook_direct
     else
         set -l config $HOME/.docker/config.json
         test -n "$DOCKER_CONFIG"; and set config $DOCKER_CONFIG/config.json
-        if test -r $config
+        # A regular file only (a FIFO would block); string match is linear in its size.
+        if test -f $config; and test -r $config
             set -l value (string match -r -g '"currentContext"\s*:\s*"([^"]+)"' <$config)
             if test -n "$value"; and test "$value[1]" != default
                 return 0
             end
         end
     end
+    set -g __dockhook_sock $sock
     test -S $sock; and test -w $sock
-end
-
-function __dockhook_env_file
-    set -l dir /tmp
-    set -q TMPDIR; and set dir $TMPDIR
-    set -q XDG_RUNTIME_DIR; and set dir $XDG_RUNTIME_DIR
-    echo $dir/dockhook-(command id -u)/env.$fish_pid
 end
 
 function docker --description 'docker, with dockhook explaining daemon-connection errors'
@@ -88,11 +129,21 @@ function docker --description 'docker, with dockhook explaining daemon-connectio
         set -l st $status
         # 1 and 125 are the statuses docker exits with when it cannot reach its daemon. Only a
         # person at a terminal is asked; scripts keep docker's answer as it is.
-        if contains -- $st 1 125; and test -t 2; and command -q $bin
-            set -l env_file (__dockhook_env_file)
-            $bin check --status $st --env-out $env_file -- $argv
-            set st $status
-            __dockhook_apply_env $env_file
+        if contains -- $st 1 125; and test -t 2; and not __dockhook_daemon_up "$__dockhook_sock"; and command -q $bin
+            set -l dir (__dockhook_dir)
+            set -l out
+            test -n "$dir"; and set out --env-out $dir/env.$fish_pid
+            # check returns docker's status, or the re-run's after a fix (0 included).
+            $bin check --status $st $out -- $argv
+            set -l check $status
+            __dockhook_handback "$dir" env.$fish_pid
+            set -l ran $status
+            if test $ran -eq 1; and test $check -ne $st
+                # dockhook could not start (a broken install, an argv too long for it): docker's answer stands.
+                echo "dockhook: could not run (status $check); docker's own status is kept" >&2
+            else if test $ran -ne 1
+                set st $check
+            end
         end
         return $st
     end
@@ -105,9 +156,17 @@ function docker --description 'docker, with dockhook explaining daemon-connectio
         command docker $argv
         return
     end
-    set -l env_file (__dockhook_env_file)
-    $bin exec --env-out $env_file -- $argv
+    set -l dir (__dockhook_dir)
+    set -l out
+    test -n "$dir"; and set out --env-out $dir/env.$fish_pid
+    $bin exec $out -- $argv
     set -l st $status
-    __dockhook_apply_env $env_file
+    __dockhook_handback "$dir" env.$fish_pid
+    if test $status -eq 1; and test $st -ne 0
+        # dockhook died before it ran docker (see shell/dockhook.bash): fail open.
+        echo "dockhook: could not run (status $st); running docker without it" >&2
+        command docker $argv
+        set st $status
+    end
     return $st
 end

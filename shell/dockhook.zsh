@@ -3,42 +3,89 @@
 # cannot reach its daemon, asks dockhook why. Safe under set -euo pipefail (and no_unset),
 # harmless when sourced twice; it adds no hooks and leaves docker's completion (compdef) alone.
 
-# The env hand-back file: `set NAME VALUE` / `unset NAME` lines applied with builtins, for the
-# names below only. Nothing in it is ever evaluated.
-__dockhook_apply_env() {
+# Where dockhook and this function exchange files: a directory of this user's own, mode 0700,
+# in the runtime directory, else in ~/.cache (see shell/dockhook.bash). Sets __dh_dir.
+__dockhook_dir() {
+  if [[ ${XDG_RUNTIME_DIR-} == /* && -O ${XDG_RUNTIME_DIR} ]]; then
+    __dh_dir=$XDG_RUNTIME_DIR/dockhook
+  elif [[ ${HOME-} == /* ]]; then
+    __dh_dir=$HOME/.cache/dockhook
+  else
+    __dh_dir=
+    return 1
+  fi
+  [[ -d $__dh_dir ]] || command mkdir -p -m 700 -- "$__dh_dir" 2>/dev/null || :
+}
+
+# Reads what dockhook handed back in DIR/NAME through one open of the directory, checked to be
+# this user's, mode 0700, not a symlink (see shell/dockhook.bash). Lines are applied with
+# builtins for the names below only; nothing is ever evaluated. 0 the file was there, 1 the
+# directory is private and the file is not (dockhook never ran), 2 unknown.
+__dockhook_handback() {
   emulate -L zsh
-  local file=$1 line name value
-  [[ -f $file && -O $file && ! -L $file ]] || return 0
-  while IFS= read -r line || [[ -n $line ]]; do
-    case $line in
-      ('set '*)
-        name=${line#set }
-        value=${name#* }
-        name=${name%% *}
-        ;;
-      ('unset '*)
-        name=${line#unset }
-        value=
-        ;;
-      (*) continue ;;
-    esac
-    case $name in
-      (DOCKER_HOST|DOCKER_CONTEXT|DOCKER_TLS_VERIFY|DOCKER_TLS|DOCKER_CERT_PATH|DOCKER_MACHINE_NAME) ;;
-      (*) continue ;;
-    esac
-    if [[ $line == 'set '* ]]; then
-      export "$name=$value"
-    else
-      unset "$name"
+  local dir=$1 file=$2 fd line name value st=2
+  [[ -n $dir && -d $dir && ! -L $dir ]] || return 2
+  # (The braces keep 2>/dev/null to this open: on exec itself it would silence the shell.)
+  { exec {fd}<"$dir"; } 2>/dev/null || return 2
+  if [[ -d /proc/self/fd/$fd && -O /proc/self/fd/$fd && $(command stat -L -c %a /dev/stdin <&$fd 2>/dev/null) == 700 ]]; then
+    st=1
+    if [[ -f /proc/self/fd/$fd/$file && ! -L /proc/self/fd/$fd/$file && -O /proc/self/fd/$fd/$file ]]; then
+      st=0
+      while IFS= read -r line || [[ -n $line ]]; do
+        case $line in
+          ('set '*)
+            name=${line#set }
+            value=${name#* }
+            name=${name%% *}
+            ;;
+          ('unset '*)
+            name=${line#unset }
+            value=
+            ;;
+          (*) continue ;;
+        esac
+        case $name in
+          (DOCKER_HOST|DOCKER_CONTEXT|DOCKER_TLS_VERIFY|DOCKER_TLS|DOCKER_CERT_PATH|DOCKER_MACHINE_NAME) ;;
+          (*) continue ;;
+        esac
+        if [[ $line == 'set '* ]]; then
+          export "$name=$value"
+        else
+          unset "$name"
+        fi
+      done <"/proc/self/fd/$fd/$file"
+      command rm -f -- "/dev/fd/0/$file" <&$fd
     fi
-  done <"$file"
-  command rm -f -- "$file"
+  fi
+  exec {fd}<&-
+  return $st
+}
+
+# True when the daemon behind the socket is visibly up: its pid file names a live dockerd
+# (see shell/dockhook.bash).
+__dockhook_daemon_up() {
+  emulate -L zsh
+  local pidfile pid='' comm=''
+  case $1 in
+    (/var/run/docker.sock|/run/docker.sock) pidfile=/var/run/docker.pid ;;
+    ('') return 1 ;;
+    (*)
+      [[ -n ${XDG_RUNTIME_DIR-} && $1 == "$XDG_RUNTIME_DIR/docker.sock" ]] || return 1
+      pidfile=$XDG_RUNTIME_DIR/docker.pid
+      ;;
+  esac
+  [[ -f $pidfile && -r $pidfile ]] || return 1
+  IFS= read -r pid <"$pidfile" || [[ -n $pid ]] || return 1
+  [[ $pid == <-> && -r /proc/$pid/comm ]] || return 1
+  IFS= read -r comm <"/proc/$pid/comm" || :
+  [[ $comm == dockerd ]]
 }
 
 # True when docker can be run directly (see shell/dockhook.bash). Builtins only.
 __dockhook_direct() {
   emulate -L zsh
-  local arg sock config content value skip=
+  local arg sock config content value skip= MATCH MBEGIN MEND
+  local -a match mbegin mend
   for arg in "$@"; do
     if [[ -n $skip ]]; then
       skip=
@@ -60,18 +107,18 @@ __dockhook_direct() {
     return 0
   else
     config=${DOCKER_CONFIG:-${HOME-}/.docker}/config.json
-    if [[ -r $config ]]; then
+    # A regular file only, its first 256 KiB, one regex match: linear in its size (see bash).
+    if [[ -f $config && -r $config ]]; then
       content=
-      IFS= read -r -d '' content <"$config" || :
-      value=${content#*\"currentContext\"}
-      if [[ $value != "$content" ]]; then
-        value=${value#*\"}
-        value=${value%%\"*}
+      IFS= read -r -k 262144 -u 0 content <"$config" || :
+      if [[ $content =~ '"currentContext"[[:space:]]*:[[:space:]]*"([^"]*)"' ]]; then
+        value=$match[1]
         [[ -n $value && $value != default ]] && return 0
       fi
     fi
     sock=/var/run/docker.sock
   fi
+  __dh_sock=$sock
   [[ -S $sock && -w $sock ]]
 }
 
@@ -81,24 +128,28 @@ __dockhook_available() {
 }
 
 docker() {
-  local __dh_status=0 __dh_bin=${_DOCKHOOK_BIN:-dockhook} __dh_env
+  local __dh_status=0 __dh_bin=${_DOCKHOOK_BIN:-dockhook} __dh_dir='' __dh_sock='' __dh_ran=0
+  local -a __dh_out
   if [[ -n ${DOCKHOOK_DISABLE-} ]]; then
     command docker "$@"
     return
   fi
-  __dh_env=${XDG_RUNTIME_DIR:-${TMPDIR:-/tmp}}/dockhook-$UID/env.$$
   if __dockhook_direct "$@"; then
     command docker "$@" || __dh_status=$?
     # 1 and 125 are the statuses docker exits with when it cannot reach its daemon. Only a
     # person at a terminal is asked; scripts and completion keep docker's answer as it is.
-    if [[ $__dh_status -eq 1 || $__dh_status -eq 125 ]] && [[ -t 2 ]] && __dockhook_available "$__dh_bin"; then
+    if [[ $__dh_status -eq 1 || $__dh_status -eq 125 ]] && [[ -t 2 ]] && ! __dockhook_daemon_up "$__dh_sock" && __dockhook_available "$__dh_bin"; then
+      local __dh_check=0
+      if __dockhook_dir; then __dh_out=(--env-out "$__dh_dir/env.$$"); fi
       # check returns docker's status, or the re-run's after a fix (0 included).
-      if "$__dh_bin" check --status "$__dh_status" --env-out "$__dh_env" -- "$@"; then
-        __dh_status=0
-      else
-        __dh_status=$?
+      "$__dh_bin" check --status "$__dh_status" "${__dh_out[@]}" -- "$@" || __dh_check=$?
+      __dockhook_handback "$__dh_dir" "env.$$" || __dh_ran=$?
+      if [[ $__dh_ran -eq 1 && $__dh_check -ne $__dh_status ]]; then
+        # dockhook could not start (a broken install, an argv too long for it): docker's answer stands.
+        print -ru2 -- "dockhook: could not run (status $__dh_check); docker's own status is kept"
+      elif [[ $__dh_ran -ne 1 ]]; then
+        __dh_status=$__dh_check
       fi
-      __dockhook_apply_env "$__dh_env"
     fi
     return "$__dh_status"
   fi
@@ -108,7 +159,14 @@ docker() {
     command docker "$@"
     return
   fi
-  "$__dh_bin" exec --env-out "$__dh_env" -- "$@" || __dh_status=$?
-  __dockhook_apply_env "$__dh_env"
+  if __dockhook_dir; then __dh_out=(--env-out "$__dh_dir/env.$$"); fi
+  "$__dh_bin" exec "${__dh_out[@]}" -- "$@" || __dh_status=$?
+  __dockhook_handback "$__dh_dir" "env.$$" || __dh_ran=$?
+  if [[ $__dh_ran -eq 1 && $__dh_status -ne 0 ]]; then
+    # dockhook died before it ran docker (see shell/dockhook.bash): fail open.
+    print -ru2 -- "dockhook: could not run (status $__dh_status); running docker without it"
+    __dh_status=0
+    command docker "$@" || __dh_status=$?
+  fi
   return "$__dh_status"
 }

@@ -6,6 +6,7 @@ import { COMMANDS, isCommand, type CommandName } from './cli-commands.js';
 import { parseOptions, UsageError, type OptionSpec, type OptionValues } from './cli-options.js';
 import { message, say } from './core/messages/index.js';
 import { childEnv, dockerBinary, exitStatus } from './io/docker.js';
+import { markRunning } from './io/envfile.js';
 import { writeOut } from './io/stderr.js';
 
 const VERSION = '0.1.0';
@@ -51,6 +52,7 @@ async function run(ctx: AppContext, argv: string[]): Promise<number> {
       if (own.length === 0 && docker.length === 1 && (docker[0] === '--help' || docker[0] === '-h') && !rest.includes('--')) return showHelp(ctx, 'exec');
       const parsed = optionsOf('exec', own);
       if (parsed.values.help) return showHelp(ctx, 'exec');
+      markRunning(parsed.values['env-out'] ?? null);
       const { execCommand } = await import('./commands/exec.js');
       return execCommand(ctx, docker, parsed.values['env-out'] ?? null);
     }

@@ -23,8 +23,11 @@ export interface FailureInput {
   mode: 'after-failure' | 'fix' | 'fix-yes' | 'dry-run';
 }
 
-export function autoApplies(fix: Fix, policy: Config['autoApply']): boolean {
+export function autoApplies(fix: Fix, policy: Config['autoApply'], interactive: boolean): boolean {
   if (fix.rootEquivalent || fix.manual) return false;
+  // Nothing privileged runs where nobody sees it: without a terminal there is no shown command
+  // and no one to answer sudo, so a privileged fix is a hint there, whatever the policy says.
+  if (fix.privileged && !interactive) return false;
   if (policy === 'all') return true;
   return policy === 'safe' && isSafe(fix);
 }
@@ -59,7 +62,7 @@ export async function handleFailure(ctx: AppContext, input: FailureInput): Promi
       : Object.keys(first.env).length > 0 ? envChanges(first)
       : first.title;
     ctx.say(command ? t('hint.no-tty', { summary: diagnosis.summary, command }) : t('hint.no-fix', { summary: diagnosis.summary }));
-    const auto = first && autoApplies(first, config.autoApply) ? first : null;
+    const auto = first && autoApplies(first, config.autoApply, interactive) ? first : null;
     if (!auto) return standalone ? 1 : input.status;
   }
 
@@ -71,8 +74,8 @@ export async function handleFailure(ctx: AppContext, input: FailureInput): Promi
   if (!first || input.mode === 'dry-run') return standalone ? 1 : input.status;
 
   let chosen: Fix | null = null;
-  if (input.mode === 'fix-yes' && !first.rootEquivalent) chosen = first;
-  else if (autoApplies(first, config.autoApply)) {
+  if (input.mode === 'fix-yes' && !first.rootEquivalent && (interactive || !first.privileged)) chosen = first;
+  else if (autoApplies(first, config.autoApply, interactive)) {
     ctx.say(t('prompt.auto', { policy: config.autoApply, title: first.title }));
     chosen = first;
   } else if (interactive) {

@@ -177,7 +177,13 @@ export function checkRemote(t: Translate, url: string): Fix {
   return fix({ id: 'check-remote', title: t('fix.check-remote', { url }), manual: true, retry: 'none' });
 }
 
-/** A fix is "safe" for autoApply: no root, touches only this user. */
+/**
+ * What autoApply "safe" may apply, exactly the documented list: environment changes, `docker
+ * context use`, `systemctl --user start docker`. No root, nothing outside this user, nothing
+ * found on PATH (a setup tool, another runtime's launcher) — those are always asked about.
+ */
+export const SAFE_FIX_IDS: readonly string[] = ['rootless-env', 'unset-docker-host', 'unset-docker-context', 'rootless-context', 'use-default-context', 'start-rootless'];
+
 export function isSafe(fix: Fix): boolean {
-  return !fix.privileged && !fix.rootEquivalent && !fix.manual;
+  return SAFE_FIX_IDS.includes(fix.id) && !fix.privileged && !fix.rootEquivalent && !fix.manual;
 }

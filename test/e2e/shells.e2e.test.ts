@@ -629,7 +629,7 @@ describeWithWorlds('dockhook in real shells through a pseudo-terminal', () => {
         expect(plain.status).toBe(0);
         expect(await sh.run('echo "host=$DOCKER_HOST"')).toBe(`host=${host}`);
         // The hand-back file is read once and removed.
-        expect(await sh.run('ls -A "$XDG_RUNTIME_DIR/dockhook-$UID"; echo listed')).toBe('listed');
+        expect(await sh.run('ls -A "$XDG_RUNTIME_DIR/dockhook"; echo listed')).toBe('listed');
       });
     });
     }

@@ -1,4 +1,4 @@
-import { mkdtempSync, readFileSync, statSync, chmodSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, statSync, chmodSync, rmSync, mkdirSync, symlinkSync, existsSync, writeFileSync, lstatSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -32,6 +32,30 @@ describe('the env hand-back file', () => {
     rmSync(root, { recursive: true });
   });
 
+  it('refuses a symlinked directory, and one that is not mode 0700', () => {
+    const root = mkdtempSync(join(tmpdir(), 'dockhook-env-'));
+    mkdirSync(join(root, 'real'), { mode: 0o700 });
+    symlinkSync(join(root, 'real'), join(root, 'link'));
+    expect(writeEnvFile(join(root, 'link', 'env.1'), { DOCKER_HOST: null })).toMatch(/ELOOP|not a private directory/);
+    expect(existsSync(join(root, 'real', 'env.1'))).toBe(false);
+    mkdirSync(join(root, 'loose'), { mode: 0o700 });
+    chmodSync(join(root, 'loose'), 0o750);
+    expect(writeEnvFile(join(root, 'loose', 'env.1'), { DOCKER_HOST: null })).toMatch(/not a private directory/);
+    rmSync(root, { recursive: true });
+  });
+
+  it('replaces a planted file or symlink instead of writing through it', () => {
+    const root = mkdtempSync(join(tmpdir(), 'dockhook-env-'));
+    const dir = join(root, 'd');
+    mkdirSync(dir, { mode: 0o700 });
+    writeFileSync(join(root, 'victim'), 'untouched');
+    symlinkSync(join(root, 'victim'), join(dir, 'env.1'));
+    expect(writeEnvFile(join(dir, 'env.1'), { DOCKER_HOST: null })).toBeNull();
+    expect(readFileSync(join(root, 'victim'), 'utf8')).toBe('untouched');
+    expect(lstatSync(join(dir, 'env.1')).isFile()).toBe(true);
+    rmSync(root, { recursive: true });
+  });
+
   it('refuses a directory others can write', () => {
     const root = mkdtempSync(join(tmpdir(), 'dockhook-env-'));
     chmodSync(root, 0o777);
@@ -52,9 +76,22 @@ describe('applying fixes', () => {
     const env = F.rootlessEnv(t, 'unix:///run/user/1000/docker.sock');
     const start = F.startServiceSystemd(t);
     const group = F.addToDockerGroup(t, 'ada', true);
-    expect([autoApplies(env, 'safe'), autoApplies(start, 'safe'), autoApplies(group, 'safe')]).toEqual([true, false, false]);
-    expect([autoApplies(env, 'all'), autoApplies(start, 'all'), autoApplies(group, 'all')]).toEqual([true, true, false]);
-    expect([autoApplies(env, 'never'), autoApplies(start, 'never')]).toEqual([false, false]);
+    expect([autoApplies(env, 'safe', true), autoApplies(start, 'safe', true), autoApplies(group, 'safe', true)]).toEqual([true, false, false]);
+    expect([autoApplies(env, 'all', true), autoApplies(start, 'all', true), autoApplies(group, 'all', true)]).toEqual([true, true, false]);
+    expect([autoApplies(env, 'never', true), autoApplies(start, 'never', true)]).toEqual([false, false]);
+  });
+
+  it('autoApply: nothing privileged without a terminal, whatever the policy', () => {
+    const start = F.startServiceSystemd(t);
+    expect([autoApplies(start, 'all', false), autoApplies(F.rootlessEnv(t, 'unix:///run/user/1000/docker.sock'), 'all', false)]).toEqual([false, true]);
+  });
+
+  it('autoApply "safe" is exactly the documented list: not a setup tool or a launcher found on PATH', () => {
+    expect(autoApplies(F.setupRootless(t, 'ada', '/usr/bin/dockerd-rootless-setuptool.sh', false), 'safe', true)).toBe(false);
+    expect(autoApplies(F.startAltRuntime(t, 'colima'), 'safe', true)).toBe(false);
+    expect(autoApplies(F.startDesktopLinux(t), 'safe', true)).toBe(false);
+    expect(autoApplies(F.useGroupNow(t), 'safe', true)).toBe(false);
+    for (const fix of [F.rootlessContext(t), F.useDefaultContext(t), F.startRootlessSystemd(t), F.unsetDockerContext(t), F.unsetDockerHost(t, [])]) expect(autoApplies(fix, 'safe', true), fix.id).toBe(true);
   });
 });
 
