@@ -10,7 +10,7 @@ const vendored = { cosmiconfig: 'vendor-cosmiconfig.cjs', chalk: 'vendor-chalk.c
 // annotates them for Node's CommonJS export detection: `await import('./vendor-chalk.cjs')`
 // only has a `Chalk` key if cjs-module-lexer can see it (`module.exports = require(…)` of an
 // ESM package gives nothing but `default`).
-const names = { cosmiconfig: ['cosmiconfig'], chalk: ['Chalk'] };
+const names = { cosmiconfig: ['defaultLoaders'], chalk: ['Chalk'] };
 
 for (const [name, file] of Object.entries(vendored)) {
   await build({

@@ -38,7 +38,7 @@ export function createContext(env: AppContext['env'] = process.env): AppContext 
     loadConfig() {
       loaded ??= loadConfig(env, sys.user.home).then((result) => {
         const t = translator(languageFor(result.config, env));
-        for (const problem of result.problems) writeErr(t('error.config', { path: result.path ?? 'DOCKHOOK_CONFIG', message: say(t, problem) }));
+        for (const problem of result.problems) writeErr(t('error.config', { path: result.source, message: say(t, problem) }));
         return result;
       });
       return loaded;

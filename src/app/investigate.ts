@@ -1,5 +1,5 @@
 // Endpoint → probes → diagnosis, for one docker invocation. Shared by doctor, fix, exec, check.
-import { readFileSync } from 'node:fs';
+import { readBoundedSync } from '../io/bounded-read.js';
 import { diagnose } from '../core/diagnose.js';
 import { resolveEndpoint } from '../core/endpoint.js';
 import type { Config } from '../core/config-schema.js';
@@ -15,12 +15,10 @@ export interface Investigation {
   diagnosis: Diagnosis;
 }
 
+// ~/.docker is the user's, but anything can sit there (a FIFO, a huge file): bounded reads.
 const readText = (path: string): string | null => {
-  try {
-    return readFileSync(path, 'utf8');
-  } catch {
-    return null;
-  }
+  const read = readBoundedSync(path);
+  return read.ok ? read.text : null;
 };
 
 export function endpointFor(sys: System, dockerArgs: readonly string[]): Endpoint {

@@ -39,7 +39,39 @@ export interface Validated {
   problems: ConfigProblem[];
 }
 
-const shown = (value: unknown) => JSON.stringify(value) ?? String(value);
+const shown = (value: unknown) => {
+  const text = JSON.stringify(value) ?? String(value);
+  return text.length > 120 ? `${text.slice(0, 117)}...` : text;
+};
+
+/** "a, b, c, d, e (+7)": a list that stays one short line. */
+function listed(keys: readonly string[], max = 5): string {
+  const shownKeys = keys.slice(0, max).map((key) => (key.length > 40 ? `${key.slice(0, 37)}...` : key));
+  return keys.length > max ? `${shownKeys.join(', ')} (+${keys.length - max})` : shownKeys.join(', ');
+}
+
+/**
+ * The programs dockhook will put in front of a root-only command, and the flags each may carry:
+ * flags that change how the program asks or what environment it keeps, never ones that take a
+ * value, name another user or start a shell. A program is named on PATH or by absolute path.
+ */
+export const PRIVILEGE_PROGRAMS: Readonly<Record<string, readonly string[]>> = {
+  sudo: ['-A', '--askpass', '-E', '--preserve-env', '-H', '--set-home', '-k', '--reset-timestamp', '-n', '--non-interactive', '-S', '--stdin'],
+  doas: ['-n'],
+  run0: ['--no-ask-password'],
+  pkexec: ['--disable-internal-agent', '--keep-cwd'],
+};
+
+export function isPrivilegeArgv(value: unknown): value is string[] {
+  if (!Array.isArray(value) || value.length === 0 || !value.every((s) => typeof s === 'string')) return false;
+  const [program, ...flags] = value as string[];
+  const slash = program!.lastIndexOf('/');
+  // A bare name (found on PATH) or a clean absolute path: nothing relative, no "." or "..".
+  if (slash >= 0 && (!program!.startsWith('/') || /\/\.{0,2}(\/|$)/.test(program!))) return false;
+  const name = program!.slice(slash + 1);
+  const allowed = Object.hasOwn(PRIVILEGE_PROGRAMS, name) ? PRIVILEGE_PROGRAMS[name]! : null;
+  return allowed !== null && flags.every((flag) => allowed.includes(flag));
+}
 
 function oneOf<T extends string>(value: unknown, allowed: readonly T[], key: string, problems: ConfigProblem[], fallback: T): T {
   if (value === undefined) return fallback;
@@ -57,7 +89,11 @@ export function validateConfig(raw: unknown): Validated {
     return { config, problems };
   }
   const input = raw as Record<string, unknown>;
-  for (const key of Object.keys(input)) if (!KNOWN_KEYS.has(key)) problems.push({ id: 'config.unknown-key', params: { key } });
+  // $import would read (and, in cosmiconfig, execute) another file: dockhook reads one file.
+  if (Object.hasOwn(input, '$import')) problems.push({ id: 'config.import' });
+  // One line for all unknown keys, however many: a pasted or imported file must not flood.
+  const unknown = Object.keys(input).filter((key) => !KNOWN_KEYS.has(key) && key !== '$import');
+  if (unknown.length > 0) problems.push({ id: 'config.unknown-keys', params: { keys: listed(unknown) } });
 
   config.autoApply = oneOf(input.autoApply, ['never', 'safe', 'all'] as const, 'autoApply', problems, DEFAULT_CONFIG.autoApply);
   config.language = oneOf(input.language, ['auto', 'en', 'zh'] as const, 'language', problems, DEFAULT_CONFIG.language);
@@ -80,7 +116,7 @@ export function validateConfig(raw: unknown): Validated {
   if (input.sudo !== undefined) {
     // An argv, never a string for a shell: "sudo -E" would be one program name.
     const sudo = typeof input.sudo === 'string' ? [input.sudo] : input.sudo;
-    if (Array.isArray(sudo) && sudo.length > 0 && sudo.every((s) => typeof s === 'string' && s !== '' && !/[\s;|&$`]/.test(s))) config.sudo = sudo as string[];
+    if (isPrivilegeArgv(sudo)) config.sudo = [...sudo];
     else problems.push({ id: 'config.bad-sudo', params: { got: shown(input.sudo) } });
   }
   if (input.probeTimeoutMs !== undefined) {

@@ -1,85 +1,104 @@
 // Finds and reads the configuration, from the user's own places only.
 //
 // dockhook runs in every directory the user types `docker` in, including freshly cloned
-// repositories. cosmiconfig (v9) reads a "meta config" (.config/config.{json,yaml,js,…}) from
-// process.cwd() when the explorer is constructed, and can $import or execute JS from there
-// (research/style-and-config.md; cosmiconfig src/index.ts getUserDefinedOptionsFromMetaConfig).
-// So: search only $XDG_CONFIG_HOME/dockhook, ~/.config/dockhook and the home directory, or the
-// file named by DOCKHOOK_CONFIG; construct the explorer with the cwd set to that trusted
-// directory; and make every executable format throw instead of loading.
-import { existsSync } from 'node:fs';
-import { dirname } from 'node:path';
+// repositories. cosmiconfig's explorer (v9) reads a "meta config" (.config/config.{json,yaml,
+// js,cjs,…}) from process.cwd() as soon as it is constructed, executes it if it is JavaScript,
+// and follows `$import` from any config (cosmiconfig src/index.ts
+// getUserDefinedOptionsFromMetaConfig; SECURITY.md). There is no option to
+// turn that off. So dockhook never constructs an explorer: it looks at a fixed list of absolute
+// places itself, reads the first file there with a bounded, non-blocking read, and hands the
+// text to cosmiconfig's own JSON and YAML parsers. No file is ever executed, nothing is
+// imported, and nothing in the current directory or its parents is ever looked at.
+import { extname } from 'node:path';
 import { validateConfig, DEFAULT_CONFIG, type Config, type ConfigProblem } from '../core/config-schema.js';
+import { message } from '../core/messages/index.js';
+import { readBounded } from './bounded-read.js';
 
 export interface LoadedConfig {
   config: Config;
   /** The file the values came from, or null for the defaults. */
   path: string | null;
-  /** One line each: a broken file, an unknown key, a wrong value. */
+  /** What the problems are about, for the lines that report them: a file, or DOCKHOOK_CONFIG. */
+  source: string;
+  /** One line each: a broken file, unknown keys, a wrong value. */
   problems: ConfigProblem[];
 }
 
+/** 1 MiB: a dockhook config is a few hundred bytes. */
+const CONFIG_LIMIT = 1024 * 1024;
 const EXECUTABLE = ['.js', '.cjs', '.mjs', '.ts', '.cts', '.mts'];
 
-function refuse(path: string): never {
-  // Caught below and reported as config.unreadable; the path is what matters in that line.
-  throw new Error(`refusing to execute ${path}`);
-}
-
-export function trustedPlaces(env: Readonly<Record<string, string | undefined>>, home: string): Array<{ dir: string; places: string[] }> {
+/** The places searched, in order: all absolute, all the user's own. */
+export function trustedPlaces(env: Readonly<Record<string, string | undefined>>, home: string): string[] {
+  if (!home.startsWith('/')) return [];
   const xdg = env.XDG_CONFIG_HOME && env.XDG_CONFIG_HOME.startsWith('/') ? env.XDG_CONFIG_HOME : `${home}/.config`;
+  const base = home === '/' ? '' : home;
   return [
-    { dir: `${xdg}/dockhook`, places: ['config.json', 'config.yaml', 'config.yml'] },
-    { dir: home, places: ['.dockhookrc', '.dockhookrc.json', '.dockhookrc.yaml', '.dockhookrc.yml'] },
+    ...['config.json', 'config.yaml', 'config.yml'].map((name) => `${xdg}/dockhook/${name}`),
+    ...['.dockhookrc', '.dockhookrc.json', '.dockhookrc.yaml', '.dockhookrc.yml'].map((name) => `${base}/${name}`),
   ];
 }
 
-async function inDirectory<T>(dir: string, work: () => Promise<T>): Promise<T> {
-  const previous = process.cwd();
-  process.chdir(dir);
+/** The parser's reason in one line: not its "JSON Error in FILE:" heading, not its code frame. */
+export function parseReason(error: unknown): string {
+  const lines = String((error as Error)?.message ?? error).split('\n').map((line) => line.trim());
+  const reason = lines.find((line) => line !== '' && !/^(JSON|YAML) Error in /.test(line) && !/^(>|\||-+\^|\d+ \|)/.test(line)) ?? 'unreadable';
+  const short = reason.replace(/ while parsing .*$/, '');
+  return short.length > 200 ? `${short.slice(0, 197)}...` : short;
+}
+
+type Parsed = { ok: true; value: unknown } | { ok: false; problem: ConfigProblem };
+
+async function parseFile(path: string, text: string): Promise<Parsed> {
+  const ext = extname(path).toLowerCase();
+  const { defaultLoaders } = await import('cosmiconfig');
+  const loader = ext === '.json' ? defaultLoaders['.json'] : defaultLoaders['.yaml'];
   try {
-    return await work();
-  } finally {
-    process.chdir(previous);
+    // cosmiconfig's own parsers (parse-json, js-yaml's safe schema), given text, not a path.
+    return { ok: true, value: await loader(path, text) };
+  } catch (error) {
+    return { ok: false, problem: message('config.unreadable', { message: parseReason(error) }) };
   }
 }
 
-export async function loadConfig(env: Readonly<Record<string, string | undefined>>, home: string): Promise<LoadedConfig> {
-  // Most users have no config file: finding that out must not cost cosmiconfig's load time.
-  if (!env.DOCKHOOK_CONFIG && !trustedPlaces(env, home).some(({ dir, places }) => places.some((place) => existsSync(`${dir}/${place}`)))) {
-    return { config: structuredClone(DEFAULT_CONFIG), path: null, problems: [] };
-  }
-  const { cosmiconfig } = await import('cosmiconfig');
-  const loaders = Object.fromEntries(EXECUTABLE.map((ext) => [ext, refuse]));
-  const explorerFor = (places: string[]) => cosmiconfig('dockhook', { searchStrategy: 'none', searchPlaces: places, loaders, cache: false });
-  const finish = (path: string | null, raw: unknown, extra: ConfigProblem[] = []): LoadedConfig => {
-    const { config, problems } = validateConfig(raw);
-    return { config, path, problems: [...extra, ...problems] };
-  };
+function loaded(path: string | null, source: string, raw: unknown, extra: ConfigProblem[] = []): LoadedConfig {
+  const { config, problems } = validateConfig(raw);
+  return { config, path, source, problems: [...extra, ...problems] };
+}
 
-  const explicit = env.DOCKHOOK_CONFIG;
-  try {
-    if (explicit) {
-      if (!explicit.startsWith('/')) return finish(null, null, [{ id: 'config.relative', params: { path: explicit } }]);
-      if (EXECUTABLE.some((ext) => explicit.endsWith(ext))) return finish(explicit, null, [{ id: 'config.refuse-exec', params: { path: explicit } }]);
-      const result = await inDirectory(dirname(explicit), () => explorerFor([]).load(explicit));
-      return finish(explicit, result?.config ?? null);
-    }
-    for (const { dir, places } of trustedPlaces(env, home)) {
-      let result;
-      try {
-        result = await inDirectory(dir, () => explorerFor(places).search(dir));
-      } catch (error) {
-        const code = (error as NodeJS.ErrnoException).code;
-        if (code === 'ENOENT' || code === 'ENOTDIR' || code === 'EACCES') continue;
-        throw error;
-      }
-      if (result && !result.isEmpty) return finish(result.filepath, result.config);
-      if (result?.isEmpty) return finish(result.filepath, null);
-    }
-    return finish(null, null);
-  } catch (error) {
-    const message = (error as Error).message.split('\n')[0] ?? 'unreadable';
-    return { config: structuredClone(DEFAULT_CONFIG), path: explicit ?? null, problems: [{ id: 'config.unreadable', params: { message } }] };
+function defaults(source: string, problem: ConfigProblem): LoadedConfig {
+  return { config: structuredClone(DEFAULT_CONFIG), path: null, source, problems: [problem] };
+}
+
+async function readConfigFile(path: string): Promise<LoadedConfig | 'missing' | 'empty'> {
+  const read = await readBounded(path, { limit: CONFIG_LIMIT });
+  if (!read.ok) {
+    if (read.reason === 'missing') return 'missing';
+    if (read.reason === 'not-regular') return defaults(path, message('config.not-regular'));
+    if (read.reason === 'too-large') return defaults(path, message('config.too-large', { limit: CONFIG_LIMIT }));
+    return defaults(path, message('config.unreadable', { message: read.message }));
   }
+  if (read.text.trim() === '') return 'empty';
+  const parsed = await parseFile(path, read.text);
+  if (!parsed.ok) return defaults(path, parsed.problem);
+  return loaded(path, path, parsed.value);
+}
+
+export async function loadConfig(env: Readonly<Record<string, string | undefined>>, home: string): Promise<LoadedConfig> {
+  const explicit = env.DOCKHOOK_CONFIG;
+  if (explicit) {
+    const source = `DOCKHOOK_CONFIG=${explicit}`;
+    if (!explicit.startsWith('/')) return defaults(source, message('config.relative', { path: explicit }));
+    if (EXECUTABLE.includes(extname(explicit).toLowerCase())) return defaults(explicit, message('config.refuse-exec', { path: explicit }));
+    const result = await readConfigFile(explicit);
+    if (result === 'missing') return defaults(source, message('config.missing', { path: explicit }));
+    return result === 'empty' ? loaded(explicit, explicit, null) : result;
+  }
+  for (const path of trustedPlaces(env, home)) {
+    const result = await readConfigFile(path);
+    // Like cosmiconfig's search: a missing or empty file lets the search go on.
+    if (result === 'missing' || result === 'empty') continue;
+    return result;
+  }
+  return loaded(null, 'defaults', null);
 }

@@ -1,7 +1,8 @@
 // The machine as the probes see it. Everything a probe touches comes through here, so a test
 // can hand the probes a different machine.
 import * as fs from 'node:fs';
-import { accessSync, constants, lstatSync, readdirSync, readFileSync, realpathSync, statSync, type Stats } from 'node:fs';
+import { accessSync, constants, lstatSync, readdirSync, realpathSync, statSync, type Stats } from 'node:fs';
+import { readBounded, readBoundedSync, type BoundedRead } from './bounded-read.js';
 import { userInfo } from 'node:os';
 import type { PingFacts, UserFacts } from '../core/types.js';
 import { pingEndpoint, type PingOptions } from './ping.js';
@@ -14,7 +15,10 @@ export interface System {
   processGids: readonly number[];
   run: Runner;
   ping: (url: string, options: PingOptions) => Promise<PingFacts>;
+  /** A regular file's text, at most 4 MiB; null for anything else (missing, a FIFO, too large). */
   readFile: (path: string) => Promise<string | null>;
+  /** The last `bytes` of a regular file (logs). */
+  readTail: (path: string, bytes: number) => Promise<string | null>;
   lstat: (path: string) => Promise<Stats | null>;
   stat: (path: string) => Promise<Stats | null>;
   canWrite: (path: string) => Promise<boolean>;
@@ -40,12 +44,15 @@ function callback<T>(call: (done: (error: NodeJS.ErrnoException | null, value?: 
 export function currentUser(env: System['env']): UserFacts {
   const uid = process.getuid?.() ?? -1;
   const gid = process.getgid?.() ?? -1;
+  // Only an absolute HOME: `HOME=.` would make the current directory (a cloned repository,
+  // say) the home whose files dockhook reads; then the password database's home is used.
+  const envHome = env.HOME?.startsWith('/') ? env.HOME : undefined;
   let name = env.USER || env.LOGNAME || String(uid);
-  let home = env.HOME || '/';
+  let home = envHome ?? '/';
   try {
     const info = userInfo();
     name = info.username;
-    home = env.HOME || info.homedir;
+    home = envHome ?? (info.homedir.startsWith('/') ? info.homedir : '/');
   } catch {
     // No passwd entry for this uid (containers): keep what the environment says.
   }
@@ -61,6 +68,8 @@ export function currentUser(env: System['env']): UserFacts {
 export function isLocalSystemPath(path: string): boolean {
   return /^\/(etc|proc|run|var\/run|usr|sys|dev|bin|sbin|lib|snap)(\/|$)/.test(path);
 }
+
+const textOf = (read: BoundedRead): string | null => (read.ok ? read.text : null);
 
 function attempt<T>(work: () => T): T | null {
   try {
@@ -81,7 +90,8 @@ export function realSystem(env: System['env'] = process.env): System {
     processGids: [...new Set([...(process.getegid ? [process.getegid()] : []), ...(process.getgroups?.() ?? [])])],
     run: runCommand,
     ping: pingEndpoint,
-    readFile: (path) => local(path, () => readFileSync(path, 'utf8'), () => callback<string>((done) => fs.readFile(path, 'utf8', done))),
+    readFile: (path) => local(path, () => textOf(readBoundedSync(path)), () => readBounded(path).then(textOf)),
+    readTail: (path, bytes) => local(path, () => textOf(readBoundedSync(path, { limit: bytes, tail: true })), () => readBounded(path, { limit: bytes, tail: true }).then(textOf)),
     lstat: (path) => local(path, () => lstatSync(path), () => callback<Stats>((done) => fs.lstat(path, done))),
     stat: (path) => local(path, () => statSync(path), () => callback<Stats>((done) => fs.stat(path, done))),
     canWrite: (path) => canAccess(path, constants.W_OK),

@@ -27,7 +27,7 @@ export async function probeLogs(sys: System, timeoutMs: number, daemonJsonPath =
     : null;
   const [daemonJson, logFile, journalResult] = await Promise.all([
     sys.readFile(daemonJsonPath),
-    systemdBooted ? null : sys.readFile('/var/log/docker.log'),
+    systemdBooted ? null : sys.readTail('/var/log/docker.log', 64 * 1024),
     journal,
   ]);
   let daemonJsonError: LogFacts['daemonJsonError'] = null;

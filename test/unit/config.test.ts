@@ -1,6 +1,8 @@
 // A config planted in the directory where the user types `docker` must never run or be obeyed
 // (research/style-and-config.md: cosmiconfig's meta config is read from process.cwd()).
 import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { currentUser } from '../../src/io/system.js';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -106,6 +108,91 @@ describe('loadConfig in an untrusted directory', () => {
   });
 });
 
+describe('loadConfig: what a hostile directory or file can try', () => {
+  it('a planted ~/.config/config.cjs (cosmiconfig meta config) never runs, even with a ~/.dockhookrc.json', async () => {
+    write(join(home, '.config/config.cjs'), `require('fs').writeFileSync(${JSON.stringify(marker)}, 'ran'); module.exports = {};`);
+    write(join(home, '.config/config.json'), JSON.stringify({ dockhook: { autoApply: 'all' } }));
+    write(join(home, '.dockhookrc.json'), JSON.stringify({ probeTimeoutMs: 900 }));
+    process.chdir(home);
+    const loaded = await loadConfig({ HOME: home }, home);
+    expect(existsSync(marker)).toBe(false);
+    expect(loaded.config.probeTimeoutMs).toBe(900);
+    expect(loaded.config.autoApply).toBe('never');
+  });
+
+  it('DOCKHOOK_CONFIG in a shared directory: the .config/config.cjs next to it never runs', async () => {
+    const shared = join(root, 'shared');
+    write(join(shared, '.config/config.cjs'), `require('fs').writeFileSync(${JSON.stringify(marker)}, 'ran'); module.exports = {};`);
+    write(join(shared, 'dockhook.json'), JSON.stringify({ retry: false }));
+    const loaded = await loadConfig({ HOME: home, DOCKHOOK_CONFIG: join(shared, 'dockhook.json') }, home);
+    expect(existsSync(marker)).toBe(false);
+    expect(loaded.config.retry).toBe(false);
+  });
+
+  it('HOME=. is not a home: the password database says where home is', async () => {
+    expect(currentUser({ HOME: '.' }).home).toMatch(/^\//);
+    expect(currentUser({ HOME: 'repo' }).home).toMatch(/^\//);
+    const loaded = await loadConfig({ HOME: '.' }, '.');
+    expect(loaded.config).toEqual(DEFAULT_CONFIG);
+    expect(loaded.path).toBeNull();
+  });
+
+  it('a FIFO as ~/.dockhookrc.json: one line at once, never a hang', async () => {
+    execFileSync('mkfifo', [join(home, '.dockhookrc.json')]);
+    const started = Date.now();
+    const loaded = await loadConfig({ HOME: home }, home);
+    expect(Date.now() - started).toBeLessThan(2000);
+    expect(loaded.config).toEqual(DEFAULT_CONFIG);
+    expect(text(loaded.problems)).toMatch(/not a regular file/);
+    expect(loaded.source).toBe(join(home, '.dockhookrc.json'));
+  });
+
+  it('a huge file is refused without reading it all', async () => {
+    write(join(home, '.dockhookrc.json'), `{"retry": false, "pad": "${'x'.repeat(2 * 1024 * 1024)}"}`);
+    const loaded = await loadConfig({ HOME: home }, home);
+    expect(loaded.config).toEqual(DEFAULT_CONFIG);
+    expect(text(loaded.problems)).toMatch(/larger than/);
+  });
+
+  it('$import of a file with a thousand keys: one line, nothing imported', async () => {
+    const big = Object.fromEntries(Array.from({ length: 1000 }, (_, i) => [`key${i}`, i]));
+    write(join(home, 'big.json'), JSON.stringify(big));
+    write(join(home, '.dockhookrc.json'), JSON.stringify({ $import: join(home, 'big.json'), ...Object.fromEntries(Object.entries(big).slice(0, 300)) }));
+    const loaded = await loadConfig({ HOME: home }, home);
+    expect(loaded.problems).toHaveLength(2);
+    expect(text(loaded.problems)).toMatch(/\$import" is not supported/);
+    expect(text(loaded.problems)).toMatch(/unknown keys ignored: key0, key1, key2, key3, key4 \(\+295\)/);
+  });
+
+  it('a broken file names itself and the parser\'s reason, in one line', async () => {
+    write(join(home, '.config/dockhook/config.json'), '{"a":1,}');
+    const loaded = await loadConfig({ HOME: home }, home);
+    expect(loaded.source).toBe(join(home, '.config/dockhook/config.json'));
+    expect(text(loaded.problems)).toMatch(/^Expected double-quoted property name in JSON at position 7; using the defaults$/);
+  });
+
+  it('without DOCKHOOK_CONFIG, no line blames it', async () => {
+    write(join(home, '.dockhookrc.yaml'), 'autoApply: [');
+    const loaded = await loadConfig({ HOME: home }, home);
+    expect(loaded.source).toBe(join(home, '.dockhookrc.yaml'));
+    expect(loaded.problems).toHaveLength(1);
+  });
+
+  it('DOCKHOOK_CONFIG naming a missing file says so', async () => {
+    const loaded = await loadConfig({ HOME: home, DOCKHOOK_CONFIG: join(root, 'nope.json') }, home);
+    expect(loaded.source).toBe(`DOCKHOOK_CONFIG=${join(root, 'nope.json')}`);
+    expect(text(loaded.problems)).toMatch(/no such file/);
+  });
+});
+
+describe('privilege comes from an allow-list', () => {
+  it.each([[['sudo']], [['doas']], [['run0']], [['pkexec']], [['/usr/bin/sudo', '-E']], [['doas', '-n']], [['sudo', '-n', '-H']], [['run0', '--no-ask-password']]])('%j is accepted', (sudo) => {
+    const { config, problems } = validateConfig({ sudo });
+    expect(problems).toEqual([]);
+    expect(config.sudo).toEqual(sudo);
+  });
+});
+
 describe('validateConfig', () => {
   it('keeps good values', () => {
     const { config, problems } = validateConfig({ autoApply: 'all', retry: false, sudo: ['doas'], disabledFixes: ['enable-service'], rootless: { prefer: 'never', host: 'unix:///run/user/7/docker.sock' } });
@@ -119,7 +206,15 @@ describe('validateConfig', () => {
     [{ sudo: ['sudo', 'rm -rf /;'] }, /sudo/],
     [{ probeTimeoutMs: 0 }, /probeTimeoutMs/],
     [{ rootless: { host: 'tcp://x:1' } }, /rootless.host/],
-    [{ colour: true }, /unknown key "colour"/],
+    [{ colour: true }, /unknown keys ignored: colour/],
+    [{ sudo: ['sh', '-c', 'id'] }, /sudo/],
+    [{ sudo: ['sudo', 'sh', '-c', 'id'] }, /sudo/],
+    [{ sudo: ['./sudo'] }, /sudo/],
+    [{ sudo: ['/tmp/../usr/bin/sudo'] }, /sudo/],
+    [{ sudo: ['sudo', '-u', 'root'] }, /sudo/],
+    [{ sudo: ['sudo', '-s'] }, /sudo/],
+    [{ sudo: ['doas', '-s'] }, /sudo/],
+    [{ sudo: [] }, /sudo/],
     [[1, 2], /object/],
   ])('%j is reported and defaulted', (raw, problem) => {
     const { config, problems } = validateConfig(raw);
