@@ -58,6 +58,9 @@ async function run(ctx: AppContext, argv: string[]): Promise<number> {
     }
     case 'check': {
       const { own, docker } = splitDockerArgs(rest);
+      if (own.length === 0 && docker.length === 1 && (docker[0] === '--help' || docker[0] === '-h') && !rest.includes('--')) return showHelp(ctx, 'check');
+      const parsed = optionsOf('check', own);
+      if (parsed.values.help) return showHelp(ctx, 'check');
       // Digits only: Number('') is 0, and a lost status must not read as success.
       const given = parsed.values.status ?? '1';
       const status = /^[0-9]{1,3}$/.test(given) ? Number(given) : NaN;

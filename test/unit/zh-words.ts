@@ -6,7 +6,7 @@
 // ALL_CAPS names, camelCase keys and dotted or underscored ids are literal by their shape.
 export const LITERAL_WORDS = new Set([
   'docker', 'Docker', 'dockerd', 'dockhook', 'Desktop', 'Engine', 'Windows', 'WSL', 'snap', 'Node',
-  'systemd', 'systemctl', 'sg', 'sudo', 'doas', 'newuidmap', 'newgidmap', 'subuid', 'subgid', 'gid', 'id', 'argv', 'unit',
+  'systemd', 'systemctl', 'sg', 'sudo', 'doas', 'run0', 'pkexec', 'newuidmap', 'newgidmap', 'subuid', 'subgid', 'gid', 'id', 'argv', 'unit',
   'root', 'rootless', 'shell', 'bash', 'zsh', 'fish', 'https', 'unix',
   'doctor', 'init', 'exec', 'check', 'fix', 'classify', 'config', 'help',
   'unmask', 'default', 'retry', 'true', 'false', 'json', 'yaml', 'yml', 'dockhookrc', 'zh',
