@@ -209,6 +209,10 @@ export function fakeSystem(machine: FakeMachine = {}): FakeSystem {
       if (found.node.hang) return forever();
       return found.node.content ?? '';
     },
+    readTail: async (path, bytes) => {
+      const text = await sys.readFile(path);
+      return text === null ? null : text.slice(-bytes);
+    },
     lstat: async (path) => {
       const found = resolve(path, false);
       return found ? stats(found.node) : null;
