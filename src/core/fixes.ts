@@ -1,6 +1,6 @@
 // The fix catalogue: each fix is data (argv arrays, env changes, flags). Commands that need
 // root start with "sudo"; at apply time that word becomes the configured sudo, or goes away
-// when dockhook already runs as root. Sources: research/probes-and-fixes.md §4.4, §6.3, §7.2,
+// when dockhook already runs as root. Sources: docs/research/probes-and-fixes.md §4.4, §6.3, §7.2,
 // §8–§13. Never here: chmod 666/777 on the socket, `sudo docker …`, deleting ~/.docker.
 import type { AltRuntime, BlockedDir, Fix, HandbackVar } from './types.js';
 import type { Translate } from './messages/index.js';

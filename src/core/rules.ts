@@ -403,7 +403,7 @@ function rootlessCandidate(facts: Facts): boolean {
 }
 
 /**
- * The prerequisites the docs list (rootless §Prerequisites). The setup tool checks only that a
+ * The prerequisites Docker's rootless docs list (docs/research/probes-and-fixes.md §7.1). The setup tool checks only that a
  * subuid entry exists; fewer than 65,536 ids breaks image pulls.
  */
 function rootlessReady(facts: Facts): boolean {

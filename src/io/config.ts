@@ -3,8 +3,8 @@
 // dockhook runs in every directory the user types `docker` in, including freshly cloned
 // repositories. cosmiconfig's explorer (v9) reads a "meta config" (.config/config.{json,yaml,
 // js,cjs,…}) from process.cwd() as soon as it is constructed, executes it if it is JavaScript,
-// and follows `$import` from any config (cosmiconfig src/index.ts
-// getUserDefinedOptionsFromMetaConfig; SECURITY.md). There is no option to
+// and follows `$import` from any config (docs/research/style-and-config.md, "Configuration";
+// cosmiconfig src/index.ts getUserDefinedOptionsFromMetaConfig; SECURITY.md). There is no option to
 // turn that off. So dockhook never constructs an explorer: it looks at a fixed list of absolute
 // places itself, reads the first file there with a bounded, non-blocking read, and hands the
 // text to cosmiconfig's own JSON and YAML parsers. No file is ever executed, nothing is

@@ -1,5 +1,5 @@
 // Where this machine's docker may really live: WSL, a snap, Docker Desktop, colima, OrbStack,
-// Rancher Desktop, podman. Socket paths: research/probes-and-fixes.md §2.
+// Rancher Desktop, podman. Socket paths: docs/research/probes-and-fixes.md §2.
 import type { AltRuntime, Endpoint, EnvironmentFacts } from '../core/types.js';
 import type { System } from '../io/system.js';
 

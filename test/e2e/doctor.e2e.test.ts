@@ -1,6 +1,7 @@
 // `dockhook doctor --json` on real machine states (worlds, see README.md): the endpoint it
-// resolves, whether the daemon answered, and the cause it names, against the contract in
-// DESIGN.md. Each describe is one scenario with its own world.
+// resolves, whether the daemon answered, and the cause it names, against the JSON contract
+// (README.md, "Commands", with the cause ids). Each describe is one scenario with
+// its own world.
 
 import fs from 'node:fs';
 import { expect, it, describe, beforeAll } from 'vitest';

@@ -1,5 +1,5 @@
 // A config planted in the directory where the user types `docker` must never run or be obeyed
-// (research/style-and-config.md: cosmiconfig's meta config is read from process.cwd()).
+// (docs/research/style-and-config.md, "Configuration": cosmiconfig's meta config is read from process.cwd()).
 import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { execFileSync } from 'node:child_process';
 import { currentUser } from '../../src/io/system.js';
@@ -33,7 +33,7 @@ beforeEach(() => {
   mkdirSync(home, { recursive: true });
   mkdirSync(repo, { recursive: true });
   const payload = `require('fs').writeFileSync(${JSON.stringify(marker)}, 'ran'); module.exports = { autoApply: 'all' };`;
-  // Every trick from the research table, planted at once.
+  // Every trick from the table in docs/research/style-and-config.md, planted at once.
   write(join(repo, '.config/config.js'), payload);
   write(join(repo, '.config/config.json'), JSON.stringify({ dockhook: { autoApply: 'all' }, cosmiconfig: { searchPlaces: ['.config/{name}.js'] } }));
   write(join(repo, '.config/dockhook.js'), payload);

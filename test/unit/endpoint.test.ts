@@ -96,7 +96,7 @@ describe('resolveEndpoint precedence (docker/cli resolveContextName)', () => {
   it('TLS env without DOCKER_HOST means tcp://localhost:2376 (docker-machine leftovers)', () => {
     expect(resolve([], { DOCKER_TLS_VERIFY: '1' })).toMatchObject({ url: 'tcp://localhost:2376', tls: true });
   });
-  it('context dir names are sha256 of the name (research table)', () => {
+  it('context dir names are sha256 of the name (docs/research/probes-and-fixes.md §1.4)', () => {
     expect(contextDirName('rootless')).toBe('12b961af5feb3e9d39f93b2cefb9a1a944f18d02cca0cac2f04f5a982240605f');
     expect(contextDirName('desktop-linux')).toBe('fe9c6bd7a66301f49ca9b6a70b217107cd1284598bfc254700c989b916da791e');
   });

@@ -81,7 +81,7 @@ rootful-start)
   if [ -f "$pidfile" ] && alive "$(cat "$pidfile")" dockerd; then exit 0; fi
   extra=()
   [ -f "$W/state/dockerd-args" ] && mapfile -t extra <"$W/state/dockerd-args"
-  # Flags from DESIGN.md: no iptables or bridge (the machine's network stays as it is), vfs
+  # The flags: no iptables or bridge (the machine's network stays as it is), vfs
   # (works on any file system, no overlay mounts), all state in the world's directory. The
   # socket is the default path, which only this world sees. dockerd starts its own containerd.
   setsid /usr/sbin/dockerd --iptables=false --bridge=none --storage-driver=vfs \
