@@ -1,6 +1,8 @@
 // dockhook as a person meets it: real bash, zsh and fish in a pseudo-terminal (pty.ts), the
 // integration loaded from the rc file, commands typed and the prompt answered key by key,
-// against real daemons in worlds (world.ts). Issue 4's scenarios, numbered as there.
+// against real daemons in worlds (world.ts). The number in a test's name is its scenario: 1 the
+// prompt answered yes, 2 a fix handed back to the shell, 3 answered no, 4 healthy commands untouched,
+// 5 no terminal, 6 Ctrl-C at the prompt, 7 autoApply, 8 hygiene of the init scripts, 9 edge cases.
 
 import fs from 'node:fs';
 import { beforeAll, describe, expect, it } from 'vitest';
