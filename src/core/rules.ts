@@ -357,6 +357,8 @@ function blockedDirLine(s: Situation, dir: BlockedDir): string {
 function blockedPath(s: Situation, ev: Evidence, dir: BlockedDir): Explanation {
   const { facts, t } = s;
   deniedOrDeadPreamble(s, ev);
+  // Says when the endpoint docker would use without DOCKER_HOST or the context answers: then the first fix works.
+  ev.defaultAlive();
   const fixes: Fix[] = [];
   const { source } = facts.endpoint;
   if (source === 'DOCKER_HOST') fixes.push(F.unsetDockerHost(t, facts.tlsLeftovers));

@@ -209,6 +209,12 @@ describe('diagnose: fixes', () => {
     }
   });
 
+  it('a blocked directory, with the default socket answering: the evidence says so, which is why unsetting DOCKER_HOST comes first', () => {
+    const result = diagnose(behindBobsDir({ defaultSocket: ping('ok') }), prefs(), t);
+    expect(result.evidence).toContain('the default socket unix:///var/run/docker.sock answers');
+    expect(result.fixes[0]?.id).toBe('unset-docker-host');
+  });
+
   it('a blocked directory chosen by a context: switch back to the default context, and the Chinese text names the directory too', () => {
     const input = behindBobsDir({ endpoint: { ...base.endpoint, url: 'unix:///home/bob/private/docker.sock', source: 'context', context: 'bobs' } });
     expect(diagnose(input, prefs('never'), t).fixes.map((f) => f.id)).toEqual(['use-default-context', 'ask-dir-owner']);
