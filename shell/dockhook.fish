@@ -45,7 +45,7 @@ echo ran; cat -- "$f"; rm -f -- "$f"' sh $file <$dir 2>/dev/null)
             case '*'
                 continue
         end
-        contains -- $name DOCKER_HOST DOCKER_CONTEXT DOCKER_TLS_VERIFY DOCKER_TLS DOCKER_CERT_PATH DOCKER_MACHINE_NAME; or continue
+        contains -- $name DOCKER_HOST DOCKER_CONTEXT DOCKER_TLS_VERIFY DOCKER_TLS DOCKER_CERT_PATH DOCKER_MACHINE_NAME DOCKHOOK_GROUP; or continue
         if string match -q 'set *' -- $line
             set -gx $name $value
         else
@@ -133,8 +133,9 @@ function docker --description 'docker, with dockhook explaining daemon-connectio
             set -l dir (__dockhook_dir)
             set -l out
             test -n "$dir"; and set out --env-out $dir/env.$fish_pid
-            # check returns docker's status, or the re-run's after a fix (0 included).
-            $bin check --status $st $out -- $argv
+            # check returns docker's status, or the re-run's after a fix (0 included). _DOCKHOOK_SHELL:
+            # the commands dockhook shows are written in fish syntax.
+            _DOCKHOOK_SHELL=fish $bin check --status $st $out -- $argv
             set -l check $status
             __dockhook_handback "$dir" env.$fish_pid
             set -l ran $status
@@ -159,7 +160,7 @@ function docker --description 'docker, with dockhook explaining daemon-connectio
     set -l dir (__dockhook_dir)
     set -l out
     test -n "$dir"; and set out --env-out $dir/env.$fish_pid
-    $bin exec $out -- $argv
+    _DOCKHOOK_SHELL=fish $bin exec $out -- $argv
     set -l st $status
     __dockhook_handback "$dir" env.$fish_pid
     if test $status -eq 1; and test $st -ne 0

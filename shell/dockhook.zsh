@@ -45,7 +45,7 @@ __dockhook_handback() {
           (*) continue ;;
         esac
         case $name in
-          (DOCKER_HOST|DOCKER_CONTEXT|DOCKER_TLS_VERIFY|DOCKER_TLS|DOCKER_CERT_PATH|DOCKER_MACHINE_NAME) ;;
+          (DOCKER_HOST|DOCKER_CONTEXT|DOCKER_TLS_VERIFY|DOCKER_TLS|DOCKER_CERT_PATH|DOCKER_MACHINE_NAME|DOCKHOOK_GROUP) ;;
           (*) continue ;;
         esac
         if [[ $line == 'set '* ]]; then
@@ -141,8 +141,9 @@ docker() {
     if [[ $__dh_status -eq 1 || $__dh_status -eq 125 ]] && [[ -t 2 ]] && ! __dockhook_daemon_up "$__dh_sock" && __dockhook_available "$__dh_bin"; then
       local __dh_check=0
       if __dockhook_dir; then __dh_out=(--env-out "$__dh_dir/env.$$"); fi
-      # check returns docker's status, or the re-run's after a fix (0 included).
-      "$__dh_bin" check --status "$__dh_status" "${__dh_out[@]}" -- "$@" || __dh_check=$?
+      # check returns docker's status, or the re-run's after a fix (0 included). _DOCKHOOK_SHELL:
+      # the commands dockhook shows are written for this shell.
+      _DOCKHOOK_SHELL=zsh "$__dh_bin" check --status "$__dh_status" "${__dh_out[@]}" -- "$@" || __dh_check=$?
       __dockhook_handback "$__dh_dir" "env.$$" || __dh_ran=$?
       if [[ $__dh_ran -eq 1 && $__dh_check -ne $__dh_status ]]; then
         # dockhook could not start (a broken install, an argv too long for it): docker's answer stands.
@@ -160,7 +161,7 @@ docker() {
     return
   fi
   if __dockhook_dir; then __dh_out=(--env-out "$__dh_dir/env.$$"); fi
-  "$__dh_bin" exec "${__dh_out[@]}" -- "$@" || __dh_status=$?
+  _DOCKHOOK_SHELL=zsh "$__dh_bin" exec "${__dh_out[@]}" -- "$@" || __dh_status=$?
   __dockhook_handback "$__dh_dir" "env.$$" || __dh_ran=$?
   if [[ $__dh_ran -eq 1 && $__dh_status -ne 0 ]]; then
     # dockhook died before it ran docker (see shell/dockhook.bash): fail open.

@@ -1,14 +1,19 @@
 // Carries out a fix: its commands (sudo swapped for the configured one, or dropped for root),
-// its environment changes (for this process and, through the hand-back file, the shell).
+// in the foreground or, for a daemon with no service manager to keep it, detached in the
+// background; then its environment changes (for this process and, through the hand-back file,
+// the shell). Says how it went as an Outcome; what comes next is the plan's business.
 import { spawn } from 'node:child_process';
+import { closeSync } from 'node:fs';
 import type { Config } from '../core/config-schema.js';
 import type { Translate } from '../core/messages/index.js';
-import type { Fix } from '../core/types.js';
+import type { Outcome } from '../core/plan.js';
+import type { Fix, ShellName } from '../core/types.js';
 import { childEnv, exitStatus } from '../io/docker.js';
 import { writeEnvFile } from '../io/envfile.js';
+import { openPrivateLog } from '../io/private-file.js';
 import { commandLine } from '../io/render.js';
 import { concreteArgv } from '../core/privilege.js';
-import { envChanges } from './present.js';
+import { detachedLine, envLines } from '../core/shell-syntax.js';
 
 export interface ApplyOptions {
   config: Config;
@@ -18,20 +23,30 @@ export interface ApplyOptions {
   envOut: string | null;
   uid: number;
   dockerBinary: string;
+  shell: ShellName;
 }
 
+export interface Applied {
+  outcome: Outcome;
+  /** A detached daemon dockhook started: lets the wait stop early when it has already died. */
+  background: { exited: () => boolean } | null;
+}
 
-export function runInherit(argv: readonly string[], env: NodeJS.ProcessEnv): Promise<number> {
+/** Runs a command on the terminal; `interrupted` when the person pressed Ctrl-C meanwhile. */
+export function runInherit(argv: readonly string[], env: NodeJS.ProcessEnv): Promise<{ status: number; interrupted: boolean }> {
   return new Promise((resolve) => {
     const [file, ...args] = argv;
-    if (!file) return resolve(127);
+    if (!file) return resolve({ status: 127, interrupted: false });
     // Ctrl-C (at sudo's password prompt, say) reaches the command straight from the terminal;
     // dockhook stays to report that the fix did not complete and to return docker's status.
-    const ignore = () => {};
-    process.on('SIGINT', ignore);
+    let interrupted = false;
+    const note = () => {
+      interrupted = true;
+    };
+    process.on('SIGINT', note);
     const done = (status: number) => {
-      process.removeListener('SIGINT', ignore);
-      resolve(status);
+      process.removeListener('SIGINT', note);
+      resolve({ status, interrupted });
     };
     // stdout of a fix goes to stderr: stdout belongs to the docker command being fixed.
     const child = spawn(file, args, { stdio: ['inherit', 2, 2], env });
@@ -40,16 +55,57 @@ export function runInherit(argv: readonly string[], env: NodeJS.ProcessEnv): Pro
   });
 }
 
-/** Returns true when every command succeeded. */
-export async function applyFix(fix: Fix, options: ApplyOptions): Promise<boolean> {
+/**
+ * Starts a daemon in a session of its own (setsid), so closing the terminal or the shell does
+ * not take it down, with its output appended to a private log file.
+ */
+function startDetached(argv: readonly string[], detach: NonNullable<Fix['detach']>, env: NodeJS.ProcessEnv): Promise<{ status: number; problem: string | null; exited: () => boolean }> {
+  return new Promise((resolve) => {
+    const [file, ...args] = argv;
+    const log = openPrivateLog(detach.log);
+    if (!file || typeof log === 'string') return resolve({ status: 1, problem: typeof log === 'string' ? log : null, exited: () => true });
+    let exited = false;
+    const path = [...detach.pathPrepend, ...(env.PATH ?? '/usr/local/bin:/usr/bin:/bin').split(':')].filter(Boolean).join(':');
+    const child = spawn(file, args, { detached: true, stdio: ['ignore', log, log], env: { ...env, PATH: path } });
+    child.on('exit', () => {
+      exited = true;
+    });
+    child.once('error', (error: NodeJS.ErrnoException) => {
+      exited = true;
+      closeSync(log);
+      resolve({ status: error.code === 'ENOENT' ? 127 : 126, problem: null, exited: () => true });
+    });
+    child.once('spawn', () => {
+      closeSync(log);
+      child.unref();
+      resolve({ status: 0, problem: null, exited: () => exited });
+    });
+  });
+}
+
+export async function applyFix(fix: Fix, options: ApplyOptions): Promise<Applied> {
   const { t, say } = options;
-  for (const argv of fix.commands) {
+  let background: Applied['background'] = null;
+  // `newgrp docker` and friends are for the person's own shell; dockhook applies env and retry.
+  const commands = fix.personal ? [] : fix.commands;
+  for (const argv of commands) {
     const concrete = concreteArgv(argv, { sudo: options.config.sudo, uid: options.uid, dockerBinary: options.dockerBinary });
+    if (fix.detach) {
+      say(t('apply.running', { command: detachedLine(concrete, fix.detach) }));
+      const started = await startDetached(concrete, fix.detach, childEnv(options.env));
+      if (started.problem !== null) say(t('apply.log-refused', { message: started.problem }));
+      if (started.status !== 0) {
+        say(t('apply.failed-again', { command: commandLine(concrete), status: started.status }));
+        return { outcome: { kind: 'failed', argv, status: started.status }, background: null };
+      }
+      background = { exited: started.exited };
+      continue;
+    }
     say(t('apply.running', { command: commandLine(concrete) }));
-    const status = await runInherit(concrete, childEnv(options.env));
+    const { status, interrupted } = await runInherit(concrete, childEnv(options.env));
     if (status !== 0) {
-      say(t('apply.failed', { command: commandLine(concrete), status }));
-      return false;
+      say(t(interrupted ? 'apply.failed' : 'apply.failed-again', { command: commandLine(concrete), status }));
+      return { outcome: { kind: interrupted ? 'interrupted' : 'failed', argv, status }, background: null };
     }
   }
   const names = Object.keys(fix.env) as Array<keyof Fix['env']>;
@@ -59,9 +115,12 @@ export async function applyFix(fix: Fix, options: ApplyOptions): Promise<boolean
       if (value === null || value === undefined) delete options.env[name];
       else options.env[name] = value;
     }
-    const changes = envChanges(fix);
     const problem = options.envOut === null ? 'no shell' : writeEnvFile(options.envOut, fix.env);
-    say(problem === null ? t('apply.env', { changes }) : t('apply.env-no-shell', { changes }));
+    const shown = { ...fix.env };
+    delete shown.DOCKHOOK_GROUP;
+    const changes = envLines(options.shell, shown);
+    if (changes) say(problem === null ? t('apply.env', { changes }) : t('apply.env-no-shell', { changes }));
+    if (fix.env.DOCKHOOK_GROUP && problem === null) say(t('apply.group-remembered', { group: fix.env.DOCKHOOK_GROUP }));
   }
-  return true;
+  return { outcome: { kind: 'done' }, background };
 }

@@ -2,6 +2,8 @@
 // the message catalogue and colours. Built once per run, passed down, never global.
 import { languageFromEnv, say, translator, type Language, type Translate } from '../core/messages/index.js';
 import type { Config } from '../core/config-schema.js';
+import { shellFromEnv } from '../core/shell-syntax.js';
+import type { ShellName } from '../core/types.js';
 import { loadConfig, type LoadedConfig } from '../io/config.js';
 import { colourLevel, palette, type Palette } from '../io/render.js';
 import { writeErr } from '../io/stderr.js';
@@ -11,6 +13,8 @@ import { isTerminal } from '../io/terminal.js';
 export interface AppContext {
   env: Readonly<Record<string, string | undefined>>;
   sys: System;
+  /** The shell dockhook was called from: commands it shows are written for it. */
+  shell: ShellName;
   readonly stderrIsTTY: boolean;
   loadConfig(): Promise<LoadedConfig>;
   t(config?: Config): Translate;
@@ -31,6 +35,7 @@ export function createContext(env: AppContext['env'] = process.env): AppContext 
   return {
     env,
     sys,
+    shell: shellFromEnv(env),
     get stderrIsTTY() {
       stderrIsTTY ??= isTerminal(2);
       return stderrIsTTY;

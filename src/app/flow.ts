@@ -1,17 +1,22 @@
-// After docker failed to reach its daemon: diagnose, tell, ask (or auto-apply), fix, re-run.
+// After docker failed to reach its daemon: diagnose, then carry out the response plan
+// (core/plan.ts) — hint, ask, auto-apply, wait for a started daemon, re-run — and when a fix
+// fails or the daemon does not answer in time, look again and go round with what is new.
 import type { AppContext } from './context.js';
 import { investigate } from './investigate.js';
 import { spawn } from 'node:child_process';
 import { applyFix } from './apply.js';
 import { concreteArgv } from '../core/privilege.js';
 import { isReachable } from '../core/diagnose.js';
-import { isSafe } from '../core/fixes.js';
+import { afterApply, chosen, mayApplyUnasked, NOTHING_FAILED, plan, type Failed, type Mode, type Offered, type Plan } from '../core/plan.js';
 import type { Config } from '../core/config-schema.js';
 import type { Fix } from '../core/types.js';
 import { childEnv, dockerBinary, exitStatus } from '../io/docker.js';
 import { askKey, canPrompt } from '../io/prompt.js';
+import { progress } from '../io/progress.js';
 import { commandLine } from '../io/render.js';
-import { envChanges, renderFixes } from './present.js';
+import { realSystem } from '../io/system.js';
+import { fixLines, renderOffered } from './present.js';
+import { realClock, waitUntilAnswers } from './wait.js';
 
 export interface FailureInput {
   /** docker's arguments, as the user typed them. */
@@ -20,95 +25,153 @@ export interface FailureInput {
   status: number;
   envOut: string | null;
   /** Ask even without a failed command (dockhook fix), and apply without asking (--yes). */
-  mode: 'after-failure' | 'fix' | 'fix-yes' | 'dry-run';
+  mode: Mode;
 }
 
+/** Whether autoApply alone (no question) would apply this fix; `interactive`: a terminal shows it. */
 export function autoApplies(fix: Fix, policy: Config['autoApply'], interactive: boolean): boolean {
-  if (fix.rootEquivalent || fix.manual) return false;
-  // Nothing privileged runs where nobody sees it: without a terminal there is no shown command
-  // and no one to answer sudo, so a privileged fix is a hint there, whatever the policy says.
-  if (fix.privileged && !interactive) return false;
-  if (policy === 'all') return true;
-  return policy === 'safe' && isSafe(fix);
+  return mayApplyUnasked(fix, policy, interactive);
 }
 
 /** Returns the status the caller should exit with. */
 export async function handleFailure(ctx: AppContext, input: FailureInput): Promise<number> {
-  // Ctrl-C while the probes run means "never mind": leave with docker's own status.
-  const leave = () => process.exit(input.mode === 'after-failure' ? input.status : 130);
-  process.on('SIGINT', leave);
   const { config } = await ctx.loadConfig();
   const t = ctx.t(config);
-  const inv = await investigate(ctx.sys, input.dockerArgs, config, t).finally(() => process.removeListener('SIGINT', leave));
   const standalone = input.mode !== 'after-failure';
-  if (isReachable(inv.facts.ping)) {
-    // The daemon answers: docker failed for its own reasons, which it has already printed.
-    if (standalone) ctx.say(t('cause.healthy', { url: inv.endpoint.url }));
-    return standalone ? 0 : input.status;
-  }
-  const { diagnosis } = inv;
+  const unfixed = standalone ? 1 : input.status;
   const c = await ctx.colours();
-  const runnable = diagnosis.fixes.filter((f) => !f.manual);
-  const first = runnable[0];
   const docker = dockerBinary(ctx.env);
   const shown = commandLine(['docker', ...input.dockerArgs]);
-  const interactive = canPrompt(ctx.env, ctx.stderrIsTTY);
+  const terminal = canPrompt(ctx.env, ctx.stderrIsTTY);
   const concrete = (argv: readonly string[]) => concreteArgv(argv, { sudo: config.sudo, uid: ctx.sys.user.uid, dockerBinary: 'docker' });
-
-  if (!interactive && input.mode !== 'fix-yes' && input.mode !== 'dry-run') {
-    // No terminal: one short hint, never a question, never a hang.
-    const command = !first ? diagnosis.fixes[0]?.title
-      : first.commands[0] ? commandLine(concrete(first.commands[0]))
-      : Object.keys(first.env).length > 0 ? envChanges(first)
-      : first.title;
-    ctx.say(command ? t('hint.no-tty', { summary: diagnosis.summary, command }) : t('hint.no-fix', { summary: diagnosis.summary }));
-    const auto = first && autoApplies(first, config.autoApply, interactive) ? first : null;
-    if (!auto) return standalone ? 1 : input.status;
-  }
-
-  const lines = [c.bold(t('prompt.header', { summary: diagnosis.summary }))];
-  for (const line of diagnosis.evidence.slice(1)) lines.push(c.dim(`  ${line}`));
-  if (diagnosis.fixes.length > 0) lines.push(...renderFixes(diagnosis.fixes, t, c, concrete));
-  if (interactive || input.mode === 'dry-run' || input.mode === 'fix-yes') ctx.say(lines.join('\n'));
-  if (input.mode === 'dry-run') ctx.say(t('prompt.dry-run'));
-  if (!first || input.mode === 'dry-run') return standalone ? 1 : input.status;
-
-  let chosen: Fix | null = null;
-  if (input.mode === 'fix-yes' && !first.rootEquivalent && (interactive || !first.privileged)) chosen = first;
-  else if (autoApplies(first, config.autoApply, interactive)) {
-    ctx.say(t('prompt.auto', { policy: config.autoApply, title: first.title }));
-    chosen = first;
-  } else if (interactive) {
-    if (first.rootEquivalent) {
-      const alternative = runnable.find((f) => !f.rootEquivalent);
-      ctx.say(c.warn(t('prompt.root-warning')) + (alternative ? ` ${diagnosis.fixes.indexOf(alternative) + 1}. ${alternative.title}` : ''));
-    }
-    const retrying = config.retry && first.retry !== 'none' && !standalone;
-    const question = `  ${retrying ? t('prompt.apply-retry', { command: shown }) : t('prompt.apply')} ${first.rootEquivalent ? t('prompt.choices-no') : t('prompt.choices-yes')} `;
-    // A digit picks a fix by the number it is shown with; instructions-only fixes cannot be picked.
-    const answer = await askKey(question, !first.rootEquivalent, diagnosis.fixes.length);
-    if (answer.kind === 'yes') chosen = first;
-    else if (answer.kind === 'choice') chosen = runnable.find((f) => f === diagnosis.fixes[answer.index]) ?? null;
-    else if (answer.kind === 'no-tty') ctx.say(t('error.no-tty'));
-  }
-  if (chosen === null) {
-    ctx.say(t('prompt.declined'));
-    return standalone ? 1 : input.status;
-  }
-
+  // Fixes change the environment (DOCKER_HOST, the group to re-run with): later rounds and the
+  // re-run see the changed one.
   const env = { ...ctx.env } as Record<string, string | undefined>;
-  const ok = await applyFix(chosen, { config, t, say: ctx.say, env, envOut: input.envOut, uid: ctx.sys.user.uid, dockerBinary: docker });
-  if (!ok) return standalone ? 1 : input.status;
-  if (standalone || !config.retry || chosen.retry === 'none') return 0;
+  let round = 1;
+  let failed: Failed = NOTHING_FAILED;
+  let lastFix: Fix | null = null;
 
-  ctx.say(t('apply.retrying', { command: shown }));
-  if (chosen.retry === 'sg-docker') {
-    // sg(1) takes one command string; every argument is quoted for it.
-    const status = await runDocker(['sg', 'docker', '-c', commandLine([docker, ...input.dockerArgs])], env);
-    ctx.say(t('apply.newgrp'));
-    return status;
+  for (;;) {
+    // Ctrl-C while the probes run means "never mind": leave with docker's own status.
+    const leave = () => process.exit(input.mode === 'after-failure' ? input.status : 130);
+    process.on('SIGINT', leave);
+    const sys = round === 1 ? ctx.sys : realSystem(env);
+    const inv = await investigate(sys, input.dockerArgs, config, t).finally(() => process.removeListener('SIGINT', leave));
+    const { diagnosis } = inv;
+    const next = plan({ diagnosis, reachable: isReachable(inv.facts.ping), terminal, autoApply: config.autoApply, mode: input.mode, round, failed });
+
+    const block = (offered: readonly Offered[]) => {
+      const lines = [c.bold(t('prompt.header', { summary: diagnosis.summary }))];
+      for (const line of diagnosis.evidence.slice(1)) lines.push(c.dim(`  ${line}`));
+      lines.push(...renderOffered(offered, t, c, concrete, '  ', ctx.shell));
+      ctx.say(lines.join('\n'));
+    };
+
+    let fix: Fix | null = null;
+    switch (next.kind) {
+      case 'healthy':
+        // The daemon answers: docker failed for its own reasons, which it has already printed.
+        if (standalone) ctx.say(t('cause.healthy', { url: inv.endpoint.url }));
+        return standalone ? 0 : input.status;
+      case 'rerun':
+        // It answers now (it only needed longer, or the last fix worked after all).
+        return finish(lastFix);
+      case 'show':
+        block(next.offered);
+        ctx.say(t('prompt.dry-run'));
+        return unfixed;
+      case 'hint':
+        ctx.say(hintLine(next, diagnosis.summary));
+        return unfixed;
+      case 'stop':
+        if (terminal || round > 1) block(next.offered);
+        else ctx.say(hintLine(next, diagnosis.summary));
+        if (round > 1) ctx.say(t(next.why === 'rounds' ? 'stop.rounds' : 'stop.no-fix', { rounds: round - 1 }));
+        return unfixed;
+      case 'apply':
+        if (next.hintFirst) ctx.say(hintLine(next, diagnosis.summary));
+        else block(next.offered);
+        if (next.why === 'auto') ctx.say(t('prompt.auto', { policy: config.autoApply, title: next.fix.title }));
+        fix = next.fix;
+        break;
+      case 'ask': {
+        block(next.offered);
+        if (next.preferred.fix.rootEquivalent) {
+          ctx.say(c.warn(next.alternative ? t('prompt.root-warning', { number: next.alternative.number, title: next.alternative.fix.title }) : t('prompt.root-warning-alone')));
+        }
+        const retrying = config.retry && next.preferred.fix.retry !== 'none' && !standalone;
+        const question = `  ${retrying ? t('prompt.apply-retry', { command: shown }) : t('prompt.apply')} ${next.keys} `;
+        const answer = await askKey(question, next.defaultYes, next.offered.length);
+        if (answer.kind === 'no-tty') ctx.say(t('error.no-tty'));
+        fix = chosen(next, answer.kind === 'choice' ? { kind: 'choice', number: answer.index + 1 } : answer);
+        if (fix === null) {
+          ctx.say(t('prompt.declined'));
+          return unfixed;
+        }
+        break;
+      }
+    }
+
+    const applied = await applyFix(fix, { config, t, say: ctx.say, env, envOut: input.envOut, uid: ctx.sys.user.uid, dockerBinary: docker, shell: ctx.shell });
+    let outcome = applied.outcome;
+    if (outcome.kind === 'done' && fix.waitFor !== null) {
+      const answered = await waitForDaemon(fix.waitFor, applied.background);
+      if (!answered) outcome = { kind: 'timeout' };
+    }
+    const then = afterApply({ fix, outcome, mode: input.mode, retry: config.retry, round, failed });
+    lastFix = fix;
+    switch (then.kind) {
+      case 'done':
+        return 0;
+      case 'rerun':
+        return finish(fix);
+      case 'stop':
+        if (then.why === 'rounds') ctx.say(t('stop.rounds', { rounds: round }));
+        return unfixed;
+      case 're-diagnose':
+        ctx.say(t('loop.again'));
+        round = then.round;
+        failed = then.failed;
+        break;
+    }
   }
-  return runDocker([docker, ...input.dockerArgs], env);
+
+  /** The one-line version, for when no one can be asked. */
+  function hintLine(p: Extract<Plan, { kind: 'hint' | 'stop' | 'apply' }>, summary: string): string {
+    const first = p.kind === 'stop' ? p.offered[0]?.fix : p.fix;
+    const command = !first ? null : first.manual ? first.title : fixLines(first, concrete, ctx.shell)[0] ?? first.title;
+    return command ? t('hint.no-tty', { summary, command }) : t('hint.no-fix', { summary });
+  }
+
+  /** Waits for a started daemon, with a live line on a terminal; false when it did not answer. */
+  async function waitForDaemon(url: string, background: { exited: () => boolean } | null): Promise<boolean> {
+    const limit = Math.round(config.startTimeoutMs / 1000);
+    const indicator = progress(ctx.stderrIsTTY, (seconds) => t('wait.progress', { url, seconds, limit }), t('wait.start', { url, limit }));
+    const result = await waitUntilAnswers(url, config.startTimeoutMs, {
+      ping: ctx.sys.ping,
+      clock: realClock,
+      progress: indicator,
+      // A daemon dockhook started itself and that already died will not answer: stop waiting.
+      gaveUp: background?.exited,
+    });
+    const seconds = (result.ms / 1000).toFixed(1);
+    if (result.answered) indicator.end(ctx.stderrIsTTY ? undefined : t('wait.answered', { url, seconds }));
+    else indicator.end(background?.exited() ? t('wait.exited', { url }) : t('wait.timeout', { url, limit }));
+    return result.answered;
+  }
+
+  /** The re-run after a fix: plainly, or under `sg docker` when the group is not in this session yet. */
+  async function finish(fix: Fix | null): Promise<number> {
+    if (standalone || !config.retry) return 0;
+    ctx.say(t('apply.retrying', { command: shown }));
+    if (fix?.retry === 'sg-docker') return runDocker(sgArgv(docker, input.dockerArgs), env);
+    return runDocker([docker, ...input.dockerArgs], env);
+  }
+}
+
+/** sg(1) takes one command string; every argument is quoted for it. */
+export function sgArgv(docker: string, dockerArgs: readonly string[], group = 'docker'): string[] {
+  return ['sg', group, '-c', commandLine([docker, ...dockerArgs])];
 }
 
 /** The re-run: docker's own stdio, so its output lands exactly where the first run's would. */

@@ -1,22 +1,44 @@
-// How fixes read on the terminal: shared by the doctor report and the prompt.
+// How fixes read on the terminal: shared by the doctor report and the prompt. Commands are
+// shown as they would really run here, in the syntax of the user's shell.
 import type { Translate } from '../core/messages/index.js';
-import type { Fix } from '../core/types.js';
+import type { Offered } from '../core/plan.js';
+import { detachedLine, envLines } from '../core/shell-syntax.js';
+import type { Fix, ShellName } from '../core/types.js';
 import { commandLine, type Palette } from '../io/render.js';
 
-export function envChanges(fix: Fix): string {
-  return Object.entries(fix.env)
-    .map(([name, value]) => (value === null ? `unset ${name}` : `export ${name}=${commandLine([value])}`))
-    .join('; ');
+export function envChanges(fix: Fix, shell: ShellName = 'bash'): string {
+  return envLines(shell, fix.env);
+}
+
+/** The lines a person would type for a fix, one per command (env changes last). */
+export function fixLines(fix: Fix, concrete: (argv: readonly string[]) => string[] = (a) => [...a], shell: ShellName = 'bash'): string[] {
+  const lines = fix.commands.map((argv) => (fix.detach ? detachedLine(concrete(argv), fix.detach) : commandLine(concrete(argv))));
+  // The hand-back variable that makes the shell remember the group is dockhook's own business.
+  const env = { ...fix.env };
+  delete env.DOCKHOOK_GROUP;
+  if (Object.keys(env).length > 0) lines.push(envLines(shell, env));
+  return lines;
 }
 
 /** `concrete` turns a catalogue argv into what would really run here (sudo swapped or dropped). */
-export function renderFixes(fixes: readonly Fix[], t: Translate, c: Palette, concrete: (argv: readonly string[]) => string[] = (a) => [...a], indent = '  '): string[] {
+export function renderFixes(fixes: readonly Fix[], t: Translate, c: Palette, concrete: (argv: readonly string[]) => string[] = (a) => [...a], indent = '  ', shell: ShellName = 'bash'): string[] {
+  return renderOffered(fixes.map((fix, index) => ({ number: index + 1, fix })), t, c, concrete, indent, shell);
+}
+
+export function renderOffered(offered: readonly Offered[], t: Translate, c: Palette, concrete: (argv: readonly string[]) => string[] = (a) => [...a], indent = '  ', shell: ShellName = 'bash'): string[] {
   const lines: string[] = [];
-  fixes.forEach((fix, index) => {
-    const marks = [fix.privileged ? t('report.fix-privileged') : null, fix.rootEquivalent ? c.warn(t('report.fix-root-equivalent')) : null].filter(Boolean).join(' ');
-    lines.push(`${indent}${index + 1}. ${fix.title}${marks ? ` ${marks}` : ''}`);
-    for (const argv of fix.commands) lines.push(`${indent}   ${c.cmd(commandLine(concrete(argv)))}`);
-    if (Object.keys(fix.env).length > 0) lines.push(`${indent}   ${c.cmd(t('report.fix-env', { changes: envChanges(fix) }))}`);
-  });
+  for (const { number, fix } of offered) {
+    const marks = [
+      fix.privileged ? t('report.fix-privileged') : null,
+      fix.rootEquivalent ? c.warn(t('report.fix-root-equivalent')) : null,
+      fix.persistent && !fix.manual ? t('report.fix-lasts') : null,
+    ].filter(Boolean).join(' ');
+    lines.push(`${indent}${number}. ${fix.title}${marks ? ` ${marks}` : ''}`);
+    const commands = fix.commands.map((argv) => (fix.detach ? detachedLine(concrete(argv), fix.detach) : commandLine(concrete(argv))));
+    for (const line of commands) lines.push(`${indent}   ${c.cmd(line)}`);
+    const env = { ...fix.env };
+    delete env.DOCKHOOK_GROUP;
+    if (Object.keys(env).length > 0) lines.push(`${indent}   ${c.cmd(t('report.fix-env', { changes: envLines(shell, env) }))}`);
+  }
   return lines;
 }

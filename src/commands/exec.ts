@@ -5,13 +5,30 @@ import { handleFailure } from '../app/flow.js';
 import { StderrWatch } from '../core/stderr-watch.js';
 import { childEnv, dockerBinary } from '../io/docker.js';
 import { runForwarding } from '../io/forward.js';
+import { readFileSync } from 'node:fs';
+import { parseGroupFile } from '../probes/etc-files.js';
+import { sgArgv } from '../app/flow.js';
+
+/**
+ * DOCKHOOK_GROUP=docker is what the shell keeps after a yes to "use the group now": this session
+ * predates the user's membership, so every docker command runs through `sg docker` without
+ * asking again — until the session carries the group itself (newgrp, a new login).
+ */
+export function groupToRunWith(env: Readonly<Record<string, string | undefined>>, groupFile: () => string, gids: readonly number[]): string | null {
+  if (env.DOCKHOOK_GROUP !== 'docker') return null;
+  const entry = parseGroupFile(groupFile()).find((g) => g.name === 'docker');
+  if (!entry || gids.includes(entry.gid)) return null;
+  return 'docker';
+}
 
 export async function execCommand(ctx: AppContext, dockerArgs: readonly string[], envOut: string | null): Promise<number> {
   const detector = new StderrWatch();
   const docker = dockerBinary(ctx.env);
+  const group = groupToRunWith(ctx.env, () => { try { return readFileSync('/etc/group', 'utf8'); } catch { return ''; } }, process.getgroups?.() ?? []);
+  const [file, ...args] = group ? sgArgv(docker, dockerArgs, group) : [docker, ...dockerArgs];
   const result = await runForwarding({
-    file: docker,
-    args: dockerArgs,
+    file: file!,
+    args,
     env: childEnv(ctx.env),
     usePty: ctx.stderrIsTTY,
     onChunk: (chunk) => detector.push(chunk),

@@ -17,6 +17,8 @@ export interface Config {
   sudo: string[];
   /** Time bound for each probe. */
   probeTimeoutMs: number;
+  /** After a fix that starts a daemon, how long to wait for it to answer before looking again. */
+  startTimeoutMs: number;
   /** Fix ids never to offer. */
   disabledFixes: string[];
   language: 'auto' | 'en' | 'zh';
@@ -28,11 +30,12 @@ export const DEFAULT_CONFIG: Config = {
   rootless: { prefer: 'auto', host: null },
   sudo: ['sudo'],
   probeTimeoutMs: 1500,
+  startTimeoutMs: 30000,
   disabledFixes: [],
   language: 'auto',
 };
 
-const KNOWN_KEYS = new Set(['autoApply', 'retry', 'rootless', 'sudo', 'probeTimeoutMs', 'disabledFixes', 'language']);
+const KNOWN_KEYS = new Set(['autoApply', 'retry', 'rootless', 'sudo', 'probeTimeoutMs', 'startTimeoutMs', 'disabledFixes', 'language']);
 
 export interface Validated {
   config: Config;
@@ -123,6 +126,11 @@ export function validateConfig(raw: unknown): Validated {
     const ms = input.probeTimeoutMs;
     if (typeof ms === 'number' && Number.isFinite(ms) && ms >= 50 && ms <= 30000) config.probeTimeoutMs = Math.round(ms);
     else problems.push({ id: 'config.bad-timeout', params: { got: shown(ms), fallback: DEFAULT_CONFIG.probeTimeoutMs } });
+  }
+  if (input.startTimeoutMs !== undefined) {
+    const ms = input.startTimeoutMs;
+    if (typeof ms === 'number' && Number.isFinite(ms) && ms >= 1000 && ms <= 600000) config.startTimeoutMs = Math.round(ms);
+    else problems.push({ id: 'config.bad-start-timeout', params: { got: shown(ms), fallback: DEFAULT_CONFIG.startTimeoutMs } });
   }
   if (input.disabledFixes !== undefined) {
     if (Array.isArray(input.disabledFixes) && input.disabledFixes.every((s) => typeof s === 'string')) config.disabledFixes = input.disabledFixes as string[];

@@ -2,7 +2,8 @@
 // root start with "sudo"; at apply time that word becomes the configured sudo, or goes away
 // when dockhook already runs as root. Sources: docs/research/probes-and-fixes.md §4.4, §6.3, §7.2,
 // §8–§13. Never here: chmod 666/777 on the socket, `sudo docker …`, deleting ~/.docker.
-import type { AltRuntime, BlockedDir, Fix, HandbackVar } from './types.js';
+import { DEFAULT_UNIX_HOST } from './endpoint.js';
+import type { AltRuntime, BlockedDir, Fix, HandbackVar, OsRelease } from './types.js';
 import type { Translate } from './messages/index.js';
 
 type FixInit = Partial<Fix> & Pick<Fix, 'id' | 'title'>;
@@ -16,12 +17,15 @@ function fix(init: FixInit): Fix {
     rootEquivalent: false,
     retry: 'plain',
     manual: false,
+    waitFor: null,
+    detach: null,
+    personal: false,
     ...init,
   };
 }
 
 export function startServiceSystemd(t: Translate): Fix {
-  return fix({ id: 'start-service', title: t('fix.start-service'), commands: [['sudo', 'systemctl', 'start', 'docker.service']], privileged: true });
+  return fix({ id: 'start-service', title: t('fix.start-service'), commands: [['sudo', 'systemctl', 'start', 'docker.service']], privileged: true, waitFor: DEFAULT_UNIX_HOST });
 }
 
 export function enableServiceSystemd(t: Translate): Fix {
@@ -31,6 +35,7 @@ export function enableServiceSystemd(t: Translate): Fix {
     commands: [['sudo', 'systemctl', 'enable', '--now', 'docker.service', 'docker.socket']],
     privileged: true,
     persistent: true,
+    waitFor: DEFAULT_UNIX_HOST,
   });
 }
 
@@ -41,6 +46,7 @@ export function unmaskServiceSystemd(t: Translate): Fix {
     commands: [['sudo', 'systemctl', 'unmask', 'docker.service', 'docker.socket'], ['sudo', 'systemctl', 'start', 'docker.service']],
     privileged: true,
     persistent: true,
+    waitFor: DEFAULT_UNIX_HOST,
   });
 }
 
@@ -50,6 +56,7 @@ export function restartFailedServiceSystemd(t: Translate): Fix {
     title: t('fix.restart-failed-service'),
     commands: [['sudo', 'systemctl', 'reset-failed', 'docker.service', 'docker.socket'], ['sudo', 'systemctl', 'start', 'docker.service']],
     privileged: true,
+    waitFor: DEFAULT_UNIX_HOST,
   });
 }
 
@@ -59,19 +66,31 @@ export function validateDaemonJson(t: Translate, path: string): Fix {
 }
 
 export function startServiceSysv(t: Translate): Fix {
-  return fix({ id: 'start-service', title: t('fix.start-service'), commands: [['sudo', 'service', 'docker', 'start']], privileged: true });
+  return fix({ id: 'start-service', title: t('fix.start-service'), commands: [['sudo', 'service', 'docker', 'start']], privileged: true, waitFor: DEFAULT_UNIX_HOST });
 }
 
 export function startServiceOpenrc(t: Translate): Fix {
-  return fix({ id: 'start-service', title: t('fix.start-service'), commands: [['sudo', 'rc-service', 'docker', 'start']], privileged: true });
+  return fix({ id: 'start-service', title: t('fix.start-service'), commands: [['sudo', 'rc-service', 'docker', 'start']], privileged: true, waitFor: DEFAULT_UNIX_HOST });
+}
+
+/** OpenRC's lasting start: in the default runlevel, and started now (research §4.4). */
+export function enableServiceOpenrc(t: Translate): Fix {
+  return fix({
+    id: 'enable-service',
+    title: t('fix.enable-service'),
+    commands: [['sudo', 'rc-update', 'add', 'docker', 'default'], ['sudo', 'rc-service', 'docker', 'start']],
+    privileged: true,
+    persistent: true,
+    waitFor: DEFAULT_UNIX_HOST,
+  });
 }
 
 export function restartServiceSystemd(t: Translate): Fix {
-  return fix({ id: 'restart-service', title: t('fix.restart-service'), commands: [['sudo', 'systemctl', 'restart', 'docker.service']], privileged: true });
+  return fix({ id: 'restart-service', title: t('fix.restart-service'), commands: [['sudo', 'systemctl', 'restart', 'docker.service']], privileged: true, waitFor: DEFAULT_UNIX_HOST });
 }
 
 export function restartServiceSysv(t: Translate): Fix {
-  return fix({ id: 'restart-service', title: t('fix.restart-service'), commands: [['sudo', 'service', 'docker', 'restart']], privileged: true });
+  return fix({ id: 'restart-service', title: t('fix.restart-service'), commands: [['sudo', 'service', 'docker', 'restart']], privileged: true, waitFor: DEFAULT_UNIX_HOST });
 }
 
 /** The docker group is root-equivalent (docs: linux-postinstall, "grants root-level privileges"). */
@@ -90,33 +109,89 @@ export function addToDockerGroup(t: Translate, user: string, groupExists: boolea
   });
 }
 
-/** sg(1) runs one command with the group from /etc/group, without a new login. */
+/**
+ * sg(1) runs one command with the group from /etc/group, without a new login. `newgrp docker`
+ * is the command for the person's own shell; dockhook cannot change its parent's groups, so a
+ * yes hands the shell DOCKHOOK_GROUP, and its later docker commands run through sg unasked.
+ */
 export function useGroupNow(t: Translate): Fix {
-  return fix({ id: 'use-group-now', title: t('fix.use-group-now'), retry: 'sg-docker' });
+  return fix({ id: 'use-group-now', title: t('fix.use-group-now'), commands: [['newgrp', 'docker']], personal: true, env: { DOCKHOOK_GROUP: 'docker' }, retry: 'sg-docker' });
 }
 
 export function rootlessEnv(t: Translate, host: string): Fix {
   return fix({ id: 'rootless-env', title: t('fix.rootless-env'), env: { DOCKER_HOST: host } });
 }
 
-export function rootlessContext(t: Translate): Fix {
-  return fix({ id: 'rootless-context', title: t('fix.rootless-context'), commands: [['docker', 'context', 'use', 'rootless']], persistent: true });
+/**
+ * The lasting answer for a rootless daemon: the `rootless` context, as the setup tool leaves it
+ * (moby contrib/dockerd-rootless-setuptool.sh cli_ctx_create), created when it is missing. A
+ * DOCKER_HOST in this shell would beat any context (docker/cli resolveContextName): unset it.
+ */
+export function rootlessContext(t: Translate, create: { host: string } | null = null, unsetHost = false): Fix {
+  const commands = create ? [['docker', 'context', 'create', 'rootless', '--docker', `host=${create.host}`], ['docker', 'context', 'use', 'rootless']] : [['docker', 'context', 'use', 'rootless']];
+  return fix({ id: 'rootless-context', title: t(create ? 'fix.rootless-context-create' : 'fix.rootless-context'), commands, env: unsetHost ? { DOCKER_HOST: null } : {}, persistent: true });
 }
 
-export function startRootlessSystemd(t: Translate): Fix {
-  return fix({ id: 'start-rootless', title: t('fix.start-rootless'), commands: [['systemctl', '--user', 'start', 'docker']] });
+export function startRootlessSystemd(t: Translate, socketUrl: string | null = null): Fix {
+  return fix({ id: 'start-rootless', title: t('fix.start-rootless'), commands: [['systemctl', '--user', 'start', 'docker']], waitFor: socketUrl });
 }
 
+/** Started at every login, and kept running after logout (docs: rootless, "enable-linger"). */
+export function enableRootlessSystemd(t: Translate, user: string, socketUrl: string | null = null): Fix {
+  return fix({
+    id: 'enable-rootless',
+    title: t('fix.enable-rootless'),
+    commands: [['systemctl', '--user', 'enable', '--now', 'docker'], ['sudo', 'loginctl', 'enable-linger', user]],
+    privileged: true,
+    persistent: true,
+    waitFor: socketUrl,
+  });
+}
+
+/** Where the packages put the rootless pieces: what the start needs on PATH. */
+export interface RootlessStart {
+  /** dockerd-rootless.sh, wherever it is (docker.io: /usr/share/docker.io/contrib). */
+  script: string;
+  /** Directories to put in front of PATH: dockerd's (docker.io: /usr/sbin) and the script's. */
+  pathPrepend: string[];
+  /** The private log file (core/paths.ts rootlessLogPath). */
+  log: string;
+  socketUrl: string;
+}
+
+/**
+ * No user manager to run it: start dockerd-rootless.sh in the background, in its own session,
+ * with dockerd on its PATH (a user's PATH lacks sbin) and its output kept for doctor to read.
+ */
+export function startRootlessDetached(t: Translate, start: RootlessStart): Fix {
+  return fix({
+    id: 'start-rootless-manual',
+    title: t('fix.start-rootless-manual'),
+    commands: [[start.script]],
+    detach: { log: start.log, pathPrepend: start.pathPrepend },
+    waitFor: start.socketUrl,
+  });
+}
+
+/** Kept for callers that know only the script: instructions, since its PATH needs are unknown. */
 export function startRootlessManual(t: Translate, script: string): Fix {
   return fix({ id: 'start-rootless-manual', title: t('fix.start-rootless-manual'), commands: [[script]], manual: true, retry: 'none' });
 }
 
-export function setupRootless(t: Translate, user: string, tool: string, force: boolean): Fix {
+/**
+ * The setup tool checks that dockerd-rootless.sh and dockerd are on PATH ("needs to be present
+ * under $PATH"); Debian's docker.io keeps them in /usr/share/docker.io/contrib and /usr/sbin, so
+ * they go in front of PATH through env(1), which reads the same in every shell.
+ */
+export function setupRootless(t: Translate, user: string, tool: string, force: boolean, pathPrepend: readonly string[] = [], socketUrl: string | null = null): Fix {
+  const install = force ? [tool, 'install', '--force'] : [tool, 'install'];
+  const argv = pathPrepend.length > 0 ? ['env', `PATH=${[...pathPrepend, '/usr/local/bin', '/usr/bin', '/bin'].join(':')}`, ...install] : install;
   return fix({
     id: 'setup-rootless',
     title: t('fix.setup-rootless', { user }),
-    commands: [force ? [tool, 'install', '--force'] : [tool, 'install']],
+    commands: [argv],
     persistent: true,
+    waitFor: socketUrl,
   });
 }
 
@@ -152,7 +227,7 @@ export function startAltRuntime(t: Translate, runtime: AltRuntime): Fix {
 
 export function wslStartEngine(t: Translate, systemd: boolean): Fix {
   const commands = systemd ? [['sudo', 'systemctl', 'start', 'docker.service']] : [['sudo', 'service', 'docker', 'start']];
-  return fix({ id: 'wsl-start-engine', title: t('fix.wsl-start-engine'), commands, privileged: true });
+  return fix({ id: 'wsl-start-engine', title: t('fix.wsl-start-engine'), commands, privileged: true, waitFor: DEFAULT_UNIX_HOST });
 }
 
 export function wslDesktop(t: Translate): Fix {
@@ -160,7 +235,7 @@ export function wslDesktop(t: Translate): Fix {
 }
 
 export function snapStart(t: Translate): Fix {
-  return fix({ id: 'snap-start', title: t('fix.snap-start'), commands: [['sudo', 'snap', 'start', 'docker']], privileged: true });
+  return fix({ id: 'snap-start', title: t('fix.snap-start'), commands: [['sudo', 'snap', 'start', 'docker']], privileged: true, waitFor: DEFAULT_UNIX_HOST });
 }
 
 export function installDocker(t: Translate): Fix {
@@ -171,6 +246,48 @@ export function installDocker(t: Translate): Fix {
 export function askDirOwner(t: Translate, user: string, dir: BlockedDir): Fix {
   const owner = dir.ownerName ?? String(dir.uid);
   return fix({ id: 'ask-dir-owner', title: t('fix.ask-dir-owner', { owner, dir: dir.path, user }), manual: true, retry: 'none' });
+}
+
+type Family = 'debian' | 'fedora' | 'rhel' | 'arch' | 'alpine' | 'suse';
+
+/** /etc/os-release ID, then ID_LIKE (os-release(5)), to the package families below. */
+export function osFamily(os: OsRelease): Family | null {
+  for (const id of [os.id, ...os.idLike]) {
+    if (id === 'debian' || id === 'ubuntu' || id === 'raspbian' || id === 'linuxmint' || id === 'pop') return 'debian';
+    if (id === 'fedora') return 'fedora';
+    if (id === 'rhel' || id === 'centos' || id === 'rocky' || id === 'almalinux' || id === 'ol') return 'rhel';
+    if (id === 'arch' || id === 'manjaro' || id === 'endeavouros') return 'arch';
+    if (id === 'alpine') return 'alpine';
+    if (id === 'opensuse' || id === 'opensuse-leap' || id === 'opensuse-tumbleweed' || id === 'suse' || id === 'sles') return 'suse';
+  }
+  return null;
+}
+
+/**
+ * The distribution's own Engine package (docs: engine/install per distribution). Debian/Ubuntu
+ * docker.io ships the rootless scripts in its contrib directory and needs uidmap, rootlesskit and
+ * slirp4netns for them; Fedora moby-engine; RHEL has no Engine package, only Docker's repository
+ * (docker-ce-rootless-extras there); Arch docker; Alpine docker, started by OpenRC; openSUSE
+ * docker and docker-rootless-extras. Null when the distribution is not one of these.
+ */
+export function installEngine(t: Translate, os: OsRelease, rootlessExtras: boolean): Fix | null {
+  const family = osFamily(os);
+  const distro = os.prettyName ?? os.id;
+  const commands: Record<Family, string[][]> = {
+    debian: [['sudo', 'apt-get', 'install', '-y', 'docker.io', ...(rootlessExtras ? ['uidmap', 'rootlesskit', 'slirp4netns'] : [])]],
+    fedora: [['sudo', 'dnf', 'install', '-y', 'moby-engine', ...(rootlessExtras ? ['shadow-utils', 'fuse-overlayfs', 'slirp4netns'] : [])]],
+    rhel: [
+      ['sudo', 'dnf', 'config-manager', '--add-repo', 'https://download.docker.com/linux/rhel/docker-ce.repo'],
+      ['sudo', 'dnf', 'install', '-y', 'docker-ce', 'docker-ce-cli', 'containerd.io', ...(rootlessExtras ? ['docker-ce-rootless-extras'] : [])],
+    ],
+    // Arch's rootless scripts are in the AUR (docker-rootless-extras), which pacman cannot
+    // install; the rootless documentation stays the answer there, as for Alpine.
+    arch: [['sudo', 'pacman', '-S', '--needed', '--noconfirm', 'docker']],
+    alpine: [['sudo', 'apk', 'add', 'docker']],
+    suse: [['sudo', 'zypper', 'install', '-y', 'docker', ...(rootlessExtras ? ['docker-rootless-extras'] : [])]],
+  };
+  if (family === null) return null;
+  return fix({ id: 'install-engine', title: t('fix.install-engine', { distro }), commands: commands[family], privileged: true, persistent: true, retry: 'none' });
 }
 
 export function checkRemote(t: Translate, url: string): Fix {

@@ -42,7 +42,7 @@ export type Reason = ServiceFailedReason | RootlessFailedReason;
 
 /** Environment variables a fix may hand back to the calling shell (and nothing else). */
 export const HANDBACK_VARS = [
-  'DOCKER_HOST', 'DOCKER_CONTEXT', 'DOCKER_TLS_VERIFY', 'DOCKER_TLS', 'DOCKER_CERT_PATH', 'DOCKER_MACHINE_NAME',
+  'DOCKER_HOST', 'DOCKER_CONTEXT', 'DOCKER_TLS_VERIFY', 'DOCKER_TLS', 'DOCKER_CERT_PATH', 'DOCKER_MACHINE_NAME', 'DOCKHOOK_GROUP',
 ] as const;
 export type HandbackVar = (typeof HANDBACK_VARS)[number];
 
@@ -63,7 +63,25 @@ export interface Fix {
   retry: 'plain' | 'sg-docker' | 'none';
   /** Instructions only: nothing dockhook can run (e.g. start Docker Desktop on Windows). */
   manual: boolean;
+  /**
+   * The fix starts a daemon: after it, wait until this endpoint answers `/_ping` before the
+   * command is re-run (a start command often returns before the daemon listens). Null: no wait.
+   */
+  waitFor: string | null;
+  /**
+   * Run the (single) command in the background, detached from the terminal in a session of its
+   * own, with these directories put in front of PATH and its output appended to `log`.
+   */
+  detach: { log: string; pathPrepend: string[] } | null;
+  /**
+   * The commands are for the person's own shell (`newgrp docker` starts a new shell, which a
+   * child process cannot do for its parent): dockhook shows them and applies only `env` and `retry`.
+   */
+  personal: boolean;
 }
+
+/** The shell the user types in: commands shown for it are written in its syntax. */
+export type ShellName = 'bash' | 'zsh' | 'fish' | 'sh';
 
 export interface Diagnosis {
   cause: Cause;
@@ -177,6 +195,10 @@ export interface RootlessFacts {
   subgidCount: number;
   /** ~/.config/systemd/user/docker.service exists. */
   userUnit: boolean;
+  /** dockerd itself, where the packages put it (docker.io: /usr/sbin, static: ~/bin). */
+  dockerd?: string | null;
+  /** A systemd user manager answers (`systemctl --user` works here). */
+  userManager?: boolean | null;
 }
 
 export type AltRuntime = 'colima' | 'orbstack' | 'rancher-desktop' | 'podman';
@@ -194,6 +216,22 @@ export interface EnvironmentFacts {
 export interface InstallFacts {
   dockerd: string | null;
   dockerCli: string | null;
+  /** /etc/os-release, for the distribution's install command; null when unreadable. */
+  osRelease?: OsRelease | null;
+}
+
+/** The fields of /etc/os-release (os-release(5)) that pick a package manager. */
+export interface OsRelease {
+  id: string;
+  idLike: string[];
+  prettyName: string | null;
+}
+
+/** A line in a shell start-up file that sets a variable (shown to the user, never edited). */
+export interface StartupLine {
+  path: string;
+  line: number;
+  text: string;
 }
 
 export interface LogFacts {
@@ -225,6 +263,8 @@ export interface Facts {
   logs: LogFacts | null;
   /** docker-machine leftovers set in the environment, to unset along with DOCKER_HOST. */
   tlsLeftovers: HandbackVar[];
+  /** Start-up files that export DOCKER_HOST (~/.bashrc, fish config, /etc/environment, …). */
+  startupFiles?: StartupLine[] | null;
 }
 
 /** One line of the report: what a probe found, how long it took. */

@@ -32,11 +32,5 @@ export async function palette(level: 0 | 1 | 2 | 3): Promise<Palette> {
   return { ok: c.green, bad: c.red, warn: c.yellow, dim: c.dim, bold: c.bold, cmd: c.cyan };
 }
 
-/** Quotes an argv for display (and for sg -c): POSIX single quotes where needed. */
-export function shellQuote(arg: string): string {
-  return /^[A-Za-z0-9_@%+=:,./-]+$/.test(arg) ? arg : `'${arg.replace(/'/g, `'\\''`)}'`;
-}
-
-export function commandLine(argv: readonly string[]): string {
-  return argv.map(shellQuote).join(' ');
-}
+// Quoting is pure and lives in the core; re-exported for the edges that print commands.
+export { commandLine, shellQuote } from '../core/quote.js';
