@@ -2,7 +2,7 @@
 // (core/plan.ts) — hint, ask, auto-apply, wait for a started daemon, re-run — and when a fix
 // fails or the daemon does not answer in time, look again and go round with what is new.
 import type { AppContext } from './context.js';
-import { investigate } from './investigate.js';
+import { endpointFor, investigate } from './investigate.js';
 import { spawn } from 'node:child_process';
 import { applyFix } from './apply.js';
 import { concreteArgv } from '../core/privilege.js';
@@ -118,7 +118,13 @@ export async function handleFailure(ctx: AppContext, input: FailureInput): Promi
       const answered = await waitForDaemon(fix.waitFor, applied.background);
       if (!answered) outcome = { kind: 'timeout' };
     }
-    const then = afterApply({ fix, outcome, mode: input.mode, retry: config.retry, round, failed });
+    // Only then re-run: does the command's endpoint (as the changed environment resolves it) answer?
+    let endpointAnswers: boolean | null = null;
+    if (outcome.kind === 'done' && fix.retry === 'plain') {
+      const endpoint = endpointFor(realSystem(env), input.dockerArgs);
+      endpointAnswers = isReachable(await ctx.sys.ping(endpoint.url, { timeoutMs: config.probeTimeoutMs, tls: endpoint.tls }));
+    }
+    const then = afterApply({ fix, outcome, mode: input.mode, retry: config.retry, round, failed, endpointAnswers });
     lastFix = fix;
     switch (then.kind) {
       case 'done':

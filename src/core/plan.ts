@@ -139,14 +139,22 @@ export type Next =
   | { kind: 're-diagnose'; round: number; failed: Failed }
   | { kind: 'stop'; why: 'interrupted' | 'rounds' };
 
-export function afterApply(input: { fix: Fix; outcome: Outcome; mode: Mode; retry: boolean; round: number; failed: Failed; maxRounds?: number }): Next {
+/**
+ * `endpointAnswers`: after a fix that worked, whether the command's endpoint answers now (null:
+ * not checked, e.g. a re-run under `sg docker`, which this process cannot check). A fix that ran
+ * fine but left the endpoint dead (the rootless setup tool without systemd, a daemon started while
+ * docker still points at another socket) is a step, not the end: look again for the next one.
+ */
+export function afterApply(input: { fix: Fix; outcome: Outcome; mode: Mode; retry: boolean; round: number; failed: Failed; maxRounds?: number; endpointAnswers?: boolean | null }): Next {
   const { fix, outcome, round } = input;
+  const last = round >= (input.maxRounds ?? MAX_ROUNDS);
   if (outcome.kind === 'done') {
+    if (input.endpointAnswers === false && fix.retry !== 'none' && !last) return { kind: 're-diagnose', round: round + 1, failed: { ids: [...input.failed.ids, fix.id], commands: input.failed.commands } };
     if (input.mode !== 'after-failure' || !input.retry || fix.retry === 'none') return { kind: 'done' };
     return { kind: 'rerun' };
   }
   if (outcome.kind === 'interrupted') return { kind: 'stop', why: 'interrupted' };
-  if (round >= (input.maxRounds ?? MAX_ROUNDS)) return { kind: 'stop', why: 'rounds' };
+  if (last) return { kind: 'stop', why: 'rounds' };
   const failed: Failed = {
     ids: [...input.failed.ids, fix.id],
     commands: outcome.kind === 'failed' ? [...input.failed.commands, outcome.argv] : input.failed.commands,

@@ -10,6 +10,7 @@
 // the type check at the end of this file (a summary message `cause.ID` in both catalogues),
 // test/unit/diagnose.test.ts (a row in the table, a line in the README).
 import * as F from './fixes.js';
+import { rootlessLogPath } from './paths.js';
 import type { MessageId } from './messages/index.js';
 import { DEFAULT_SOCKET_PATH, type Evidence, isReachable, modeString, samePath, type Situation } from './situation.js';
 import { unixSocketPath } from './endpoint.js';
@@ -66,9 +67,11 @@ export const RULES = [
     position: 'With stale-context: an endpoint chosen on purpose that names nothing alive. A remote one counts only while the local daemon answers (else it is remote-unreachable).',
     applies: (s) => (s.phase === 'remote' && localAlive(s) && s.facts.endpoint.source === 'DOCKER_HOST')
       || (s.phase === 'elsewhere' && !s.rootlessPath && s.runtime === null && namedByHost(s)),
-    explain: ({ facts, t }, ev) => {
+    explain: (s, ev) => {
+      const { facts, t } = s;
       ev.socketState();
       ev.defaultAlive();
+      startupEvidence(s, ev);
       const leftovers = (['DOCKER_TLS_VERIFY', 'DOCKER_CERT_PATH', 'DOCKER_MACHINE_NAME'] as const satisfies readonly HandbackVar[]).filter((name) => facts.tlsLeftovers.includes(name));
       return { summary: t('cause.stale-docker-host', { url: facts.endpoint.url }), fixes: [F.unsetDockerHost(t, leftovers)] };
     },
@@ -92,9 +95,15 @@ export const RULES = [
       const r = facts.rootless!;
       const host = `unix://${r.socketPath}`;
       ev.add(t('evidence.rootless-alive', { url: host }));
-      const fixes: Fix[] = [F.rootlessEnv(t, host)];
-      // A context switch is useless while DOCKER_HOST is set: DOCKER_HOST beats the current context.
-      if (r.contextHost !== null && facts.endpoint.source !== 'DOCKER_HOST') fixes.push(F.rootlessContext(t));
+      startupEvidence(s, ev);
+      // The context lasts (every new shell uses it), so it comes first; created as the setup tool
+      // would. DOCKER_HOST beats any context, so the context fix also unsets it in this shell.
+      // A "rootless" context that names another socket is the user's own: left alone.
+      const fixes: Fix[] = [];
+      if (r.contextHost === null || samePath(unixSocketPath(r.contextHost) ?? '', r.socketPath)) {
+        fixes.push(F.rootlessContext(t, r.contextHost === null ? { host } : null, facts.endpoint.source === 'DOCKER_HOST'));
+      }
+      fixes.push(F.rootlessEnv(t, host));
       return { summary: t('cause.rootless-host-unset', { user: facts.user.name, rootless: host, url: facts.endpoint.url }), fixes };
     },
   }),
@@ -131,6 +140,8 @@ export const RULES = [
       const { setup, addGroup, groupName } = permissionFixes(s, ev);
       const fixes = [addGroup];
       if (setup && s.prefs.rootless.prefer !== 'never') fixes.push(setup);
+      // Rootless is set up but not running: starting it is the safer alternative to the group.
+      else if (rootlessSetUp(facts) && facts.user.uid !== 0 && s.prefs.rootless.prefer !== 'never') fixes.push(rootlessStartFixes(s)[0]!);
       const socket = facts.socket;
       const path = socket?.path ?? unixSocketPath(facts.endpoint.url) ?? DEFAULT_SOCKET_PATH;
       return { summary: t('cause.socket-permission', { user: facts.user.name, path, group: socket?.groupName ?? groupName }), fixes };
@@ -206,10 +217,8 @@ export const RULES = [
       const { facts, t } = s;
       const r = facts.rootless;
       rootlessEvidence(s, ev);
-      const fixes = facts.service?.userDocker || (r?.userUnit && facts.service?.systemdBooted)
-        ? [F.startRootlessSystemd(t)]
-        : [F.startRootlessManual(t, r?.rootlessScript ?? 'dockerd-rootless.sh')];
-      return { summary: t('cause.rootless-stopped', { user: facts.user.name }), fixes };
+      void r;
+      return { summary: t('cause.rootless-stopped', { user: facts.user.name }), fixes: rootlessStartFixes(s) };
     },
   }),
   rule({
@@ -219,7 +228,10 @@ export const RULES = [
     explain: (s, ev) => {
       deniedOrDeadPreamble(s, ev);
       ev.add(s.t('evidence.dockerd-missing'));
-      return { summary: s.t('cause.daemon-not-installed'), fixes: [F.installDocker(s.t)] };
+      const os = s.facts.install?.osRelease ?? null;
+      // The rootless extras too where the setup tool is missing (a normal user may want rootless).
+      const install = os === null ? null : F.installEngine(s.t, os, s.facts.rootless?.setupTool === null && s.facts.user.uid !== 0);
+      return { summary: s.t('cause.daemon-not-installed'), fixes: install ? [install, F.installDocker(s.t)] : [F.installDocker(s.t)] };
     },
   }),
   rule({
@@ -263,7 +275,7 @@ export const RULES = [
       ev.add(t('evidence.dockerd-not-running'));
       ev.logs();
       const state = manager === 'none' ? t('evidence.dockerd-not-running') : manager === 'openrc' ? t('state.openrc-stopped') : t('state.sysv-stopped');
-      return { summary: t('cause.service-stopped', { state }), fixes: [manager === 'openrc' ? F.startServiceOpenrc(t) : F.startServiceSysv(t)] };
+      return { summary: t('cause.service-stopped', { state }), fixes: manager === 'openrc' ? [F.startServiceOpenrc(t), F.enableServiceOpenrc(t)] : [F.startServiceSysv(t)] };
     },
   }),
   rule({
@@ -430,7 +442,10 @@ function rootlessSetupFix(s: Situation, ev: Evidence): Fix | null {
   // It refuses while the rootful socket is writable for this user unless given --force.
   const force = facts.socket?.writable === true && samePath(facts.socket.path, DEFAULT_SOCKET_PATH);
   if (force) ev.add(t('evidence.rootless-force', { user: facts.user.name }));
-  return F.setupRootless(t, facts.user.name, r.setupTool!, force);
+  // Without a user manager the setup tool leaves the daemon to be started by hand: no wait then,
+  // and the next round offers the start.
+  const managed = facts.service?.systemdBooted === true;
+  return F.setupRootless(t, facts.user.name, r.setupTool!, force, rootlessPathPrepend(facts, r.setupTool!), managed ? `unix://${r.socketPath}` : null);
 }
 
 function desktopStopped(s: Situation): boolean {
@@ -451,6 +466,43 @@ function rootlessDown(s: Situation): boolean {
   const r = s.facts.rootless;
   const setUp = r !== null && (r.userUnit || r.contextHost !== null);
   return setUp && (s.installed === false || s.prefs.rootless.prefer === 'always' || (r.userUnit && !s.facts.service?.dockerdRunning));
+}
+
+function rootlessSetUp(facts: Facts): boolean {
+  const r = facts.rootless;
+  return r !== null && (r.userUnit || r.contextHost !== null);
+}
+
+/** Directories a normal user's PATH already has (Debian's login PATH, research: login.defs). */
+const USER_PATH_DIRS = new Set(['/usr/local/bin', '/usr/bin', '/bin']);
+
+const dirOf = (path: string) => path.slice(0, path.lastIndexOf('/')) || '/';
+
+/** What a rootless script needs in front of a user's PATH: its own directory and dockerd's. */
+function rootlessPathPrepend(facts: Facts, script: string): string[] {
+  const dockerd = facts.rootless?.dockerd ?? facts.install?.dockerd ?? null;
+  const dirs = [dirOf(script), dockerd ? dirOf(dockerd) : null].filter((d): d is string => d !== null && !USER_PATH_DIRS.has(d));
+  return [...new Set(dirs)];
+}
+
+/**
+ * Starting the rootless daemon, as this machine allows: through the user manager where one runs
+ * (and `enable` + linger as the lasting variant), else dockerd-rootless.sh in the background with
+ * dockerd on its PATH and its output in dockhook's log. The endpoint to wait for is its socket.
+ */
+function rootlessStartFixes(s: Situation): Fix[] {
+  const { facts, t } = s;
+  const r = facts.rootless;
+  const url = r ? `unix://${r.socketPath}` : null;
+  if (facts.service?.userDocker || (r?.userUnit && facts.service?.systemdBooted)) return [F.startRootlessSystemd(t, url), F.enableRootlessSystemd(t, facts.user.name, url)];
+  if (!r?.rootlessScript || url === null) return [F.startRootlessManual(t, r?.rootlessScript ?? 'dockerd-rootless.sh')];
+  return [F.startRootlessDetached(t, { script: r.rootlessScript, pathPrepend: rootlessPathPrepend(facts, r.rootlessScript), log: rootlessLogPath(facts.user.home), socketUrl: url })];
+}
+
+/** The start-up files that set DOCKER_HOST: a new shell gets it back until that line goes. */
+function startupEvidence(s: Situation, ev: Evidence): void {
+  if (s.facts.endpoint.source !== 'DOCKER_HOST') return;
+  for (const line of s.facts.startupFiles ?? []) ev.add(s.t('evidence.startup-line', { path: line.path, line: line.line, text: line.text }));
 }
 
 function rootlessEvidence(s: Situation, ev: Evidence): void {

@@ -12,6 +12,7 @@ import { probeLogs } from './logs.js';
 import { probeRootless } from './rootless.js';
 import { probeService } from './service.js';
 import { probeSocket } from './socket.js';
+import { probeStartupFiles } from './startup.js';
 
 export interface ProbeRun {
   facts: Facts;
@@ -47,7 +48,7 @@ export async function gatherFacts(sys: System, t: Translate, endpoint: Endpoint,
   const inner = Math.max(50, Math.floor(timeoutMs * 0.8));
   const socketPath = unixSocketPath(endpoint.url);
   const isDefault = endpoint.url === DEFAULT_UNIX_HOST;
-  const [ping, socket, defaultSocket, service, groups, rootless, environment, install, logs] = await Promise.all([
+  const [ping, socket, defaultSocket, service, groups, rootless, environment, install, logs, startup] = await Promise.all([
     bounded(sys, t, 'ping', timeoutMs, () => sys.ping(endpoint.url, { timeoutMs: inner, tls: endpoint.tls }), describePing(t, endpoint.url)),
     socketPath === null ? null : bounded(sys, t, 'socket', timeoutMs, () => probeSocket(sys, socketPath), (s) => ({
       ok: s.exists && s.isSocket && s.writable && !s.worldWritable,
@@ -113,6 +114,11 @@ export async function gatherFacts(sys: System, t: Translate, endpoint: Endpoint,
       ok: l.daemonJsonError === null,
       detail: l.daemonJsonError ? t('probe.logs-json', { path: l.daemonJsonError.path, message: l.daemonJsonError.message }) : t('probe.logs-lines', { count: l.lines.length }),
     })),
+    // Only a DOCKER_HOST that is set can be stale; which start-up file sets it says how to undo it.
+    sys.env.DOCKER_HOST ? bounded(sys, t, 'startup-files', timeoutMs, () => probeStartupFiles(sys), (lines) => ({
+      ok: true,
+      detail: t('probe.startup-files', { count: lines.length }),
+    })) : null,
   ]);
   const tlsLeftovers = (['DOCKER_TLS_VERIFY', 'DOCKER_CERT_PATH', 'DOCKER_MACHINE_NAME'] as const).filter((name) => sys.env[name] !== undefined) as HandbackVar[];
   const facts: Facts = {
@@ -128,8 +134,9 @@ export async function gatherFacts(sys: System, t: Translate, endpoint: Endpoint,
     install: install.value,
     logs: logs.value,
     tlsLeftovers,
+    startupFiles: startup?.value ?? null,
   };
-  const reports = [ping, socket, defaultSocket, service, groups, rootless, environment, install, logs]
+  const reports = [ping, socket, defaultSocket, service, groups, rootless, environment, install, logs, startup]
     .filter((o): o is NonNullable<typeof o> => o !== null)
     .map((o) => o.report);
   return { facts, reports };

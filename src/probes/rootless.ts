@@ -3,9 +3,16 @@ import { contextDirName, readContext } from '../core/endpoint.js';
 import type { Endpoint, RootlessFacts } from '../core/types.js';
 import type { System } from '../io/system.js';
 import { subordinateCount } from './etc-files.js';
+import { dockerdDirs } from './install.js';
 
-/** Debian's docker.io ships the rootless scripts outside PATH. */
-export const ROOTLESS_SCRIPT_DIRS = ['/usr/share/docker.io/contrib', '/usr/bin', '/usr/local/bin'];
+/**
+ * Where the packages put the rootless scripts: docker-ce-rootless-extras /usr/bin, Debian's
+ * docker.io /usr/share/docker.io/contrib (outside PATH), the static tarballs wherever they were
+ * unpacked, usually ~/bin.
+ */
+export function rootlessScriptDirs(home: string): string[] {
+  return ['/usr/bin', '/usr/share/docker.io/contrib', '/usr/local/bin', `${home}/bin`];
+}
 
 export async function probeRootless(sys: System, endpoint: Endpoint, timeoutMs: number, configuredHost: string | null = null): Promise<RootlessFacts> {
   const { user, env } = sys;
@@ -13,10 +20,12 @@ export async function probeRootless(sys: System, endpoint: Endpoint, timeoutMs: 
   const socketPath = configuredHost?.replace(/^unix:\/\//, '') ?? `${xdgRuntimeDir ?? `/run/user/${user.uid}`}/docker.sock`;
   const contextText = new Map<string, string | null>();
   const metaPath = `${endpoint.configDir}/contexts/meta`;
-  const [socket, setupTool, rootlessScript, newuidmap, newgidmap, subuid, subgid, unit, contextFiles] = await Promise.all([
+  const dirs = rootlessScriptDirs(user.home);
+  const [socket, setupTool, rootlessScript, dockerd, newuidmap, newgidmap, subuid, subgid, unit, contextFiles] = await Promise.all([
     user.uid === 0 ? null : sys.ping(`unix://${socketPath}`, { timeoutMs }),
-    sys.which('dockerd-rootless-setuptool.sh', ROOTLESS_SCRIPT_DIRS),
-    sys.which('dockerd-rootless.sh', ROOTLESS_SCRIPT_DIRS),
+    sys.which('dockerd-rootless-setuptool.sh', dirs),
+    sys.which('dockerd-rootless.sh', dirs),
+    sys.which('dockerd', dockerdDirs(user.home)),
     sys.which('newuidmap', ['/usr/bin']),
     sys.which('newgidmap', ['/usr/bin']),
     sys.readFile('/etc/subuid'),
@@ -41,5 +50,6 @@ export async function probeRootless(sys: System, endpoint: Endpoint, timeoutMs: 
     subuidCount: subordinateCount(subuid ?? '', user.name, user.uid),
     subgidCount: subordinateCount(subgid ?? '', user.name, user.uid),
     userUnit: unit !== null,
+    dockerd,
   };
 }

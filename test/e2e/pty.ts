@@ -27,7 +27,7 @@ const KEYS = {
 
 export type Key = keyof typeof KEYS;
 
-export interface ShellOptions extends Pick<RunOptions, 'user' | 'env' | 'cwd'> {
+export interface ShellOptions extends Pick<RunOptions, 'user' | 'env' | 'cwd' | 'staleSession'> {
   shell: ShellName;
   /** Terminal size; fixed so that line wrapping is the same on every machine. */
   cols?: number;
@@ -101,6 +101,7 @@ export class PtyShell {
     const command = world.command(setup.argv, {
       user: options.user,
       cwd: options.cwd,
+      staleSession: options.staleSession,
       env: { TERM: 'xterm-256color', SHELL: setup.argv[0]!, ...options.env },
     });
     const term = pty.spawn(command.file, command.args, { name: 'xterm-256color', cols, rows, cwd: command.cwd, env: command.env });

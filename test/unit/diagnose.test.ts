@@ -143,14 +143,62 @@ describe('diagnose: fixes', () => {
     expect(diagnose(input, prefs('always'), t).fixes[0]?.commands[0]).toContain('--force');
   });
 
-  it('rootless-host-unset points the shell at the rootless socket, no root needed', () => {
-    const fix = fixesOf(table[8]![1])[0];
-    expect(fix).toMatchObject({ id: 'rootless-env', privileged: false, env: { DOCKER_HOST: 'unix:///run/user/1000/docker.sock' } });
+  it('rootless-host-unset: the lasting context first (created when missing), the per-shell export second, no root needed', () => {
+    const [context, env] = fixesOf(table[8]![1]);
+    expect(context).toMatchObject({ id: 'rootless-context', privileged: false, persistent: true, commands: [['docker', 'context', 'create', 'rootless', '--docker', 'host=unix:///run/user/1000/docker.sock'], ['docker', 'context', 'use', 'rootless']], env: {} });
+    expect(env).toMatchObject({ id: 'rootless-env', privileged: false, env: { DOCKER_HOST: 'unix:///run/user/1000/docker.sock' } });
   });
 
-  it('rootless-host-unset offers the context only when DOCKER_HOST does not override it', () => {
+  it('rootless-host-unset: an existing context is used; a DOCKER_HOST that would beat it is unset with it', () => {
     const withContext = facts({ ...table[9]![1], rootless: { ...base.rootless!, socket: ping('ok'), contextHost: 'unix:///run/user/1000/docker.sock' } });
-    expect(fixesOf(withContext).map((f) => f.id)).toEqual(['rootless-env', 'rootless-context']);
+    expect(fixesOf(withContext).map((f) => [f.id, f.commands])).toEqual([['rootless-context', [['docker', 'context', 'use', 'rootless']]], ['rootless-env', []]]);
+    const overridden = facts({ ...withContext, endpoint: { ...base.endpoint, url: 'unix:///tmp/x.sock', source: 'DOCKER_HOST' }, ping: ping('eacces'), socket: socketThere() });
+    expect(fixesOf(overridden)[0]?.env).toEqual({ DOCKER_HOST: null });
+  });
+
+  it('rootless-stopped without a user manager: started in the background, dockerd on its PATH, waited for', () => {
+    const debian = facts({
+      endpoint: { ...base.endpoint, url: 'unix:///run/user/1000/docker.sock', source: 'context', context: 'rootless' },
+      service: noSystemd(),
+      rootless: { ...base.rootless!, contextHost: 'unix:///run/user/1000/docker.sock', userUnit: true, setupTool: '/usr/share/docker.io/contrib/dockerd-rootless-setuptool.sh', rootlessScript: '/usr/share/docker.io/contrib/dockerd-rootless.sh', dockerd: '/usr/sbin/dockerd' },
+    });
+    const [start] = fixesOf(debian);
+    expect(start).toMatchObject({
+      id: 'start-rootless-manual',
+      manual: false,
+      privileged: false,
+      commands: [['/usr/share/docker.io/contrib/dockerd-rootless.sh']],
+      detach: { log: '/home/ada/.local/state/dockhook/dockerd-rootless.log', pathPrepend: ['/usr/share/docker.io/contrib', '/usr/sbin'] },
+      waitFor: 'unix:///run/user/1000/docker.sock',
+    });
+  });
+
+  it('rootless-stopped with a user manager: start, and enable + linger as the lasting variant', () => {
+    const managed = facts({ endpoint: { ...base.endpoint, url: 'unix:///run/user/1000/docker.sock', source: 'DOCKER_HOST' }, rootless: { ...base.rootless!, userUnit: true }, service: { ...base.service!, userDocker: { active: 'inactive', enabled: 'disabled', result: 'success', load: 'loaded' } } });
+    expect(fixesOf(managed).map((f) => f.commands)).toEqual([
+      [['systemctl', '--user', 'start', 'docker']],
+      [['systemctl', '--user', 'enable', '--now', 'docker'], ['sudo', 'loginctl', 'enable-linger', 'ada']],
+    ]);
+  });
+
+  it('socket-permission with rootless set up but stopped: its start is the numbered alternative', () => {
+    const input = facts({ ping: ping('eacces'), socket: socketThere(), groups: { docker: { name: 'docker', gid: 998, members: [] }, inDatabase: false, inProcess: false, session: ['ada'] }, service: noSystemd(true), rootless: { ...base.rootless!, userUnit: true, contextHost: 'unix:///run/user/1000/docker.sock' } });
+    expect(fixesOf(input).map((f) => f.id)).toEqual(['add-to-group', 'start-rootless-manual']);
+  });
+
+  it('stale DOCKER_HOST names the start-up file and line that set it', () => {
+    const input = facts({ ...table[12]![1], startupFiles: [{ path: '~/.bashrc', line: 12, text: 'export DOCKER_HOST=unix:///tmp/nothing.sock' }] });
+    expect(diagnose(input, prefs(), t).evidence.join('\n')).toMatch(/~\/\.bashrc line 12 sets it: export DOCKER_HOST=unix:\/\/\/tmp\/nothing\.sock/);
+  });
+
+  it('daemon-not-installed: the distribution\'s install command, the documentation as a fallback', () => {
+    const input = facts({ install: { dockerd: null, dockerCli: '/usr/bin/docker', osRelease: { id: 'ubuntu', idLike: ['debian'], prettyName: 'Ubuntu 24.04 LTS' } }, service: noSystemd() });
+    expect(fixesOf(input).map((f) => [f.id, f.commands])).toEqual([['install-engine', [['sudo', 'apt-get', 'install', '-y', 'docker.io']]], ['install-docker', []]]);
+  });
+
+  it('the stale-group fix carries newgrp as argv, and hands the shell the group to remember', () => {
+    const fix = fixesOf(table[7]![1])[0];
+    expect(fix).toMatchObject({ id: 'use-group-now', commands: [['newgrp', 'docker']], personal: true, env: { DOCKHOOK_GROUP: 'docker' }, retry: 'sg-docker' });
   });
 
   it('prefer never: no rootless answer', () => {

@@ -1,0 +1,93 @@
+import { describe, expect, it } from 'vitest';
+import { waitUntilAnswers, type Clock } from '../../src/app/wait.js';
+import { detachedLine, envLines, shellFromEnv } from '../../src/core/shell-syntax.js';
+import { rootlessLogPath } from '../../src/core/paths.js';
+import * as F from '../../src/core/fixes.js';
+import { translator } from '../../src/core/messages/index.js';
+import type { PingFacts } from '../../src/core/types.js';
+
+const t = translator('en');
+
+/** A clock that moves only when the code under test sleeps (or a ping takes time). */
+function fakeClock(): Clock & { at: number } {
+  const clock = { at: 0, now: () => clock.at, sleep: async (ms: number) => { clock.at += ms; } };
+  return clock;
+}
+
+const answer = (outcome: PingFacts['outcome']): PingFacts => ({ outcome, detail: '', podman: false });
+
+describe('waiting for a started daemon', () => {
+  it('re-pings until the endpoint answers, ticking the indicator meanwhile', async () => {
+    const clock = fakeClock();
+    const ticks: number[] = [];
+    const result = await waitUntilAnswers('unix:///var/run/docker.sock', 30_000, {
+      ping: async () => answer(clock.at >= 900 ? 'ok' : 'enoent'),
+      clock,
+      progress: { tick: (ms) => ticks.push(ms), end: () => {} },
+    });
+    expect(result).toEqual({ answered: true, ms: 900 });
+    expect(ticks).toEqual([0, 150, 300, 450, 600, 750]);
+  });
+
+  it('gives up at the bound', async () => {
+    const clock = fakeClock();
+    const result = await waitUntilAnswers('unix:///x.sock', 1000, { ping: async () => answer('refused'), clock, progress: { tick: () => {}, end: () => {} } });
+    expect(result.answered).toBe(false);
+    expect(result.ms).toBe(1000);
+  });
+
+  it('stops early when the daemon it waits for has exited', async () => {
+    const clock = fakeClock();
+    const result = await waitUntilAnswers('unix:///x.sock', 30_000, { ping: async () => answer('enoent'), clock, progress: { tick: () => {}, end: () => {} }, gaveUp: () => clock.at >= 300 });
+    expect(result).toEqual({ answered: false, ms: 300 });
+  });
+
+  it('an unhealthy daemon (HTTP 500) counts as answering', async () => {
+    const result = await waitUntilAnswers('unix:///x.sock', 1000, { ping: async () => answer('unhealthy'), clock: fakeClock(), progress: { tick: () => {}, end: () => {} } });
+    expect(result.answered).toBe(true);
+  });
+});
+
+describe("commands in the user's own shell", () => {
+  it('fish sets and erases; bash and zsh export and unset', () => {
+    expect(envLines('fish', { DOCKER_HOST: 'unix:///run/user/1000/docker.sock', DOCKER_CONTEXT: null })).toBe('set -gx DOCKER_HOST unix:///run/user/1000/docker.sock; set -e DOCKER_CONTEXT');
+    expect(envLines('bash', { DOCKER_HOST: 'unix:///a b' })).toBe("export DOCKER_HOST='unix:///a b'");
+    expect(envLines('zsh', { DOCKER_HOST: null })).toBe('unset DOCKER_HOST');
+  });
+
+  it('the shell function names the shell; the login shell is the fallback', () => {
+    expect(shellFromEnv({ _DOCKHOOK_SHELL: 'fish', SHELL: '/bin/bash' })).toBe('fish');
+    expect(shellFromEnv({ SHELL: '/usr/bin/zsh' })).toBe('zsh');
+    expect(shellFromEnv({ _DOCKHOOK_SHELL: 'tcsh', SHELL: '/bin/tcsh' })).toBe('sh');
+  });
+
+  it('a detached start reads the same in every shell', () => {
+    expect(detachedLine(['/usr/share/docker.io/contrib/dockerd-rootless.sh'], { log: '/home/ada/.local/state/dockhook/dockerd-rootless.log', pathPrepend: ['/usr/sbin'] }))
+      .toBe('env PATH="/usr/sbin:$PATH" setsid -f /usr/share/docker.io/contrib/dockerd-rootless.sh >>/home/ada/.local/state/dockhook/dockerd-rootless.log 2>&1 </dev/null');
+  });
+
+  it('the rootless log lives in the state directory under home', () => {
+    expect(rootlessLogPath('/home/ada')).toBe('/home/ada/.local/state/dockhook/dockerd-rootless.log');
+  });
+});
+
+describe('installing the Engine, per distribution', () => {
+  const os = (id: string, idLike: string[] = [], prettyName: string | null = null) => ({ id, idLike, prettyName });
+  it.each([
+    [os('debian'), [['sudo', 'apt-get', 'install', '-y', 'docker.io']]],
+    [os('ubuntu', ['debian']), [['sudo', 'apt-get', 'install', '-y', 'docker.io']]],
+    [os('linuxmint', ['ubuntu', 'debian']), [['sudo', 'apt-get', 'install', '-y', 'docker.io']]],
+    [os('fedora'), [['sudo', 'dnf', 'install', '-y', 'moby-engine']]],
+    [os('rocky', ['rhel', 'centos', 'fedora']), [['sudo', 'dnf', 'config-manager', '--add-repo', 'https://download.docker.com/linux/rhel/docker-ce.repo'], ['sudo', 'dnf', 'install', '-y', 'docker-ce', 'docker-ce-cli', 'containerd.io']]],
+    [os('arch'), [['sudo', 'pacman', '-S', '--needed', '--noconfirm', 'docker']]],
+    [os('alpine'), [['sudo', 'apk', 'add', 'docker']]],
+    [os('opensuse-tumbleweed', ['opensuse', 'suse']), [['sudo', 'zypper', 'install', '-y', 'docker']]],
+  ])('%o', (release, commands) => {
+    expect(F.installEngine(t, release, false)?.commands).toEqual(commands);
+  });
+
+  it('adds the rootless extras where a package has them; unknown distributions get the documentation', () => {
+    expect(F.installEngine(t, os('debian'), true)?.commands[0]).toEqual(['sudo', 'apt-get', 'install', '-y', 'docker.io', 'uidmap', 'rootlesskit', 'slirp4netns']);
+    expect(F.installEngine(t, os('nixos'), false)).toBeNull();
+  });
+});
