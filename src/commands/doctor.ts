@@ -28,6 +28,11 @@ export function diagnosisJson(inv: Investigation): object {
         persistent: fix.persistent,
         rootEquivalent: fix.rootEquivalent,
         manual: fix.manual,
+        // After applying: the endpoint that must answer; a daemon started in the background
+        // (its log, PATH additions); commands that are for the person's own shell (newgrp).
+        waitFor: fix.waitFor,
+        detach: fix.detach,
+        personal: fix.personal,
       })),
     },
   };

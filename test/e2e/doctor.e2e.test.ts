@@ -348,7 +348,8 @@ describeWithWorlds('dockhook doctor --json', () => {
       const setup = run.report.diagnosis.fixes[0];
       expect(setup?.id).toBe('setup-rootless');
       expect(setup?.privileged).toBe(false);
-      expect(setup?.commands[0]?.[0]).toMatch(/dockerd-rootless-setuptool\.sh$/);
+      // docker.io keeps the scripts and dockerd off a user's PATH: the command puts them on it.
+      expect(setup?.commands[0]).toEqual(['env', 'PATH=/usr/share/docker.io/contrib:/usr/sbin:/usr/local/bin:/usr/bin:/bin', '/usr/share/docker.io/contrib/dockerd-rootless-setuptool.sh', 'install']);
     });
   });
 

@@ -165,6 +165,9 @@ describeWithWorlds('dockhook in real shells through a pseudo-terminal', () => {
           sh.type('y');
           await sh.waitFor(/\$ sudo systemctl start docker\.service\n/);
           await sh.waitFor(/password for dh-in: ?$/);
+          // As a person would, not within a millisecond of the prompt: a Ctrl-C that lands while
+          // sudo is still setting up its password read is lost (measured: sudo stays waiting).
+          await new Promise((resolve) => setTimeout(resolve, 300));
           sh.press('ctrl-c');
           await sh.waitFor(/dockhook: `sudo systemctl start docker\.service` failed with status \d+; nothing more was run\./);
           await sh.waitForPrompt();
