@@ -5,6 +5,12 @@ import { rootlessLogPath } from '../../src/core/paths.js';
 import * as F from '../../src/core/fixes.js';
 import { translator } from '../../src/core/messages/index.js';
 import type { PingFacts } from '../../src/core/types.js';
+import { probeRootless } from '../../src/probes/rootless.js';
+import { probeStartupFiles, settingLines } from '../../src/probes/startup.js';
+import { parseOsRelease } from '../../src/probes/os-release.js';
+import { groupToRunWith } from '../../src/commands/exec.js';
+import { sgArgv } from '../../src/app/flow.js';
+import { executable, fakeSystem, file } from '../support/fake-system.js';
 
 const t = translator('en');
 
@@ -89,5 +95,72 @@ describe('installing the Engine, per distribution', () => {
   it('adds the rootless extras where a package has them; unknown distributions get the documentation', () => {
     expect(F.installEngine(t, os('debian'), true)?.commands[0]).toEqual(['sudo', 'apt-get', 'install', '-y', 'docker.io', 'uidmap', 'rootlesskit', 'slirp4netns']);
     expect(F.installEngine(t, os('nixos'), false)).toBeNull();
+  });
+});
+
+describe('probes for the loop: where things are, what sets DOCKER_HOST, which distribution', () => {
+  const ada = { name: 'ada', uid: 1000, gid: 1000, home: '/home/ada' };
+  const endpoint = { url: 'unix:///var/run/docker.sock', source: 'default' as const, context: null, contextError: null, tls: false, configDir: '/home/ada/.docker' };
+
+  it("Debian's docker.io: the rootless scripts in contrib, dockerd in /usr/sbin (off a user's PATH)", async () => {
+    const sys = fakeSystem({
+      user: ada,
+      env: { PATH: '/usr/local/bin:/usr/bin:/bin', XDG_RUNTIME_DIR: '/run/user/1000' },
+      files: {
+        '/usr/share/docker.io/contrib/dockerd-rootless-setuptool.sh': executable(),
+        '/usr/share/docker.io/contrib/dockerd-rootless.sh': executable(),
+        '/usr/sbin/dockerd': executable(),
+      },
+    });
+    expect(await probeRootless(sys, endpoint, 100)).toMatchObject({
+      setupTool: '/usr/share/docker.io/contrib/dockerd-rootless-setuptool.sh',
+      rootlessScript: '/usr/share/docker.io/contrib/dockerd-rootless.sh',
+      dockerd: '/usr/sbin/dockerd',
+    });
+  });
+
+  it('a static install in ~/bin', async () => {
+    const sys = fakeSystem({ user: ada, env: { PATH: '/usr/bin:/bin' }, files: { '/home/ada/bin/dockerd-rootless.sh': executable({ uid: 1000 }), '/home/ada/bin/dockerd': executable({ uid: 1000 }) } });
+    expect(await probeRootless(sys, endpoint, 100)).toMatchObject({ rootlessScript: '/home/ada/bin/dockerd-rootless.sh', dockerd: '/home/ada/bin/dockerd' });
+  });
+
+  it('start-up files that set DOCKER_HOST, each with its line; comments and other variables are not', async () => {
+    const sys = fakeSystem({
+      user: ada,
+      files: {
+        '/home/ada/.bashrc': file('# export DOCKER_HOST=unix:///old.sock\nalias d=docker\nexport DOCKER_HOST=unix:///tmp/x.sock\n'),
+        '/home/ada/.config/fish/conf.d/docker.fish': file('set -gx DOCKER_HOST tcp://10.0.0.1:2375\n'),
+        '/home/ada/.config/fish/fish_variables': file('SETUVAR --export DOCKER_HOST:unix\\x3a///u.sock\n'),
+        '/etc/environment': file('LANG=C.UTF-8\nDOCKER_HOST=unix:///etc.sock\n'),
+      },
+    });
+    expect(await probeStartupFiles(sys)).toEqual([
+      { path: '~/.bashrc', line: 3, text: 'export DOCKER_HOST=unix:///tmp/x.sock' },
+      { path: '~/.config/fish/conf.d/docker.fish', line: 1, text: 'set -gx DOCKER_HOST tcp://10.0.0.1:2375' },
+      { path: '~/.config/fish/fish_variables', line: 1, text: 'SETUVAR --export DOCKER_HOST:unix\\x3a///u.sock' },
+      { path: '/etc/environment', line: 2, text: 'DOCKER_HOST=unix:///etc.sock' },
+    ]);
+    expect(settingLines('export DOCKER_HOSTNAME=x\nDOCKER_HOST_OLD=y\n', 'DOCKER_HOST')).toEqual([]);
+  });
+
+  it('/etc/os-release', () => {
+    expect(parseOsRelease('PRETTY_NAME="Debian GNU/Linux 12 (bookworm)"\nNAME="Debian GNU/Linux"\nID=debian\n')).toEqual({ id: 'debian', idLike: [], prettyName: 'Debian GNU/Linux 12 (bookworm)' });
+    expect(parseOsRelease('ID="rocky"\nID_LIKE="rhel centos fedora"\n')).toEqual({ id: 'rocky', idLike: ['rhel', 'centos', 'fedora'], prettyName: null });
+    expect(parseOsRelease('garbage')).toBeNull();
+  });
+});
+
+describe('the shell remembers the group', () => {
+  const group = () => 'docker:x:998:ada\n';
+  it('runs through sg only while this session lacks the group', () => {
+    expect(groupToRunWith({ DOCKHOOK_GROUP: 'docker' }, group, [1000])).toBe('docker');
+    expect(groupToRunWith({ DOCKHOOK_GROUP: 'docker' }, group, [1000, 998])).toBeNull();
+    expect(groupToRunWith({}, group, [1000])).toBeNull();
+    // Only the docker group: the variable cannot name another group for sg to switch to.
+    expect(groupToRunWith({ DOCKHOOK_GROUP: 'wheel' }, () => 'wheel:x:10:ada\n', [1000])).toBeNull();
+  });
+
+  it('quotes the command for sg -c', () => {
+    expect(sgArgv('/usr/bin/docker', ['run', '--name', 'a b', 'bb'])).toEqual(['sg', 'docker', '-c', "/usr/bin/docker run --name 'a b' bb"]);
   });
 });

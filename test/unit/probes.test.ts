@@ -184,6 +184,7 @@ describe('probeRootless', () => {
       subuidCount: 65536,
       subgidCount: 66536,
       userUnit: false,
+      dockerd: null,
     });
   });
 
@@ -275,7 +276,7 @@ describe('probeEnvironment', () => {
 
 describe('probeInstall', () => {
   it('dockerd in /usr/sbin, off a normal user\'s PATH, is still found', async () => {
-    expect(await probeInstall(fakeSystem({ files: { '/usr/sbin/dockerd': executable(), '/usr/bin/docker': executable() } }))).toEqual({ dockerd: '/usr/sbin/dockerd', dockerCli: '/usr/bin/docker' });
+    expect(await probeInstall(fakeSystem({ files: { '/usr/sbin/dockerd': executable(), '/usr/bin/docker': executable() } }))).toEqual({ dockerd: '/usr/sbin/dockerd', dockerCli: '/usr/bin/docker', osRelease: null });
   });
 
   it('PATH first', async () => {
@@ -284,7 +285,7 @@ describe('probeInstall', () => {
   });
 
   it('nothing installed', async () => {
-    expect(await probeInstall(fakeSystem())).toEqual({ dockerd: null, dockerCli: null });
+    expect(await probeInstall(fakeSystem())).toEqual({ dockerd: null, dockerCli: null, osRelease: null });
   });
 });
 
@@ -334,7 +335,7 @@ describe('gatherFacts: every probe together, each in its time bound', () => {
     expect(run.facts.ping.outcome).toBe('ok');
     expect(run.facts.socket).toMatchObject({ writable: true, groupName: 'docker' });
     expect(run.facts.groups).toMatchObject({ inProcess: true });
-    expect(run.facts.install).toEqual({ dockerd: '/usr/bin/dockerd', dockerCli: '/usr/bin/docker' });
+    expect(run.facts.install).toEqual({ dockerd: '/usr/bin/dockerd', dockerCli: '/usr/bin/docker', osRelease: null });
     expect(run.facts.defaultSocket).toBeNull();
     expect(run.reports.map((r) => r.id)).toEqual(['ping', 'socket', 'service', 'groups', 'rootless', 'environment', 'install', 'logs']);
     expect(run.reports.find((r) => r.id === 'ping')).toMatchObject({ ok: true, detail: 'unix:///var/run/docker.sock: answers' });
