@@ -246,7 +246,7 @@ describeWithWorlds('dockhook in real shells through a pseudo-terminal', () => {
         sh.type('docker ps');
         sh.press('enter');
         const error = await sh.waitFor(DOCKER_ERROR);
-        const diagnosis = await sh.waitFor(/dockhook: the Docker service is installed but stopped \(systemctl is-active docker → inactive\)\./);
+        const diagnosis = await sh.waitFor(/dockhook: the Docker service is installed but stopped \(`?systemctl is-active docker`? → inactive\)\./);
         await sh.waitFor(/systemctl start docker\.service/);
         const question = await sh.waitFor(/Apply and re-run `docker ps`\? \[Y\/n\/2\] /);
         expect(error.index).toBeLessThan(diagnosis.index);
