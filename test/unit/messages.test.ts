@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { en } from '../../src/core/messages/en.js';
 import { zh } from '../../src/core/messages/zh.js';
+import { message, say, translator } from '../../src/core/messages/index.js';
 import { untranslatedWords } from './zh-words.js';
 
 /** The placeholder names in a template, matched the way format() in index.ts matches them. */
@@ -40,5 +41,24 @@ describe('zh is Chinese', () => {
   it('the check itself catches an English word', () => {
     expect(untranslatedWords('服务由 nothing 管理')).toEqual(['nothing']);
     expect(untranslatedWords('运行 `docker ps -a`，见 --force 与 /etc/group，{user} 在 DOCKER_HOST 中')).toEqual([]);
+  });
+});
+
+describe('typed parameters', () => {
+  // These lines are checked by tsc (npm run typecheck): each must stay a compile error.
+  it('a misspelled, missing or extra placeholder does not compile', () => {
+    const t = translator('en');
+    // @ts-expect-error misspelled placeholder
+    t('cause.healthy', { ulr: 'unix:///x' });
+    // @ts-expect-error parameters missing
+    t('cause.healthy');
+    // @ts-expect-error one parameter of several missing
+    t('cause.socket-permission', { user: 'ada', path: '/var/run/docker.sock' });
+    // @ts-expect-error a parameter the message does not have
+    t('probe.missing', { extra: 1 });
+    // @ts-expect-error an id that is not in the catalogue
+    t('cause.no-such-cause');
+    expect(t('cause.healthy', { url: 'unix:///x' })).toBe('the Docker daemon at unix:///x is reachable.');
+    expect(say(t, message('usage.unknown-command', { command: 'frob' }))).toBe('unknown command "frob"');
   });
 });

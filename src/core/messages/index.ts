@@ -65,7 +65,8 @@ export function format(template: string, params: Params = {}): string {
 
 export function translator(language: Language): Translate {
   const catalogue = catalogues[language];
-  const t = (id: MessageId, params?: Params) => format(catalogue[id] ?? en[id], params);
+  // An id no catalogue knows (tsc rules it out) shows itself rather than throwing.
+  const t = (id: MessageId, params?: Params) => format(catalogue[id] ?? en[id] ?? id, params);
   return t as Translate;
 }
 
