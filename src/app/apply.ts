@@ -88,9 +88,9 @@ export async function applyFix(fix: Fix, options: ApplyOptions): Promise<Applied
   let background: Applied['background'] = null;
   // `newgrp docker` and friends are for the person's own shell; dockhook applies env and retry.
   const commands = fix.personal ? [] : fix.commands;
-  for (const argv of commands) {
+  for (const [index, argv] of commands.entries()) {
     const concrete = concreteArgv(argv, { sudo: options.config.sudo, uid: options.uid, dockerBinary: options.dockerBinary });
-    if (fix.detach) {
+    if (fix.detach && index === 0) {
       say(t('apply.running', { command: detachedLine(concrete, fix.detach) }));
       const started = await startDetached(concrete, fix.detach, childEnv(options.env));
       if (started.problem !== null) say(t('apply.log-refused', { message: started.problem }));

@@ -12,7 +12,7 @@ export function envChanges(fix: Fix, shell: ShellName = 'bash'): string {
 
 /** The lines a person would type for a fix, one per command (env changes last). */
 export function fixLines(fix: Fix, concrete: (argv: readonly string[]) => string[] = (a) => [...a], shell: ShellName = 'bash'): string[] {
-  const lines = fix.commands.map((argv) => (fix.detach ? detachedLine(concrete(argv), fix.detach) : commandLine(concrete(argv))));
+  const lines = fix.commands.map((argv, index) => (fix.detach && index === 0 ? detachedLine(concrete(argv), fix.detach) : commandLine(concrete(argv))));
   // The hand-back variable that makes the shell remember the group is dockhook's own business.
   const env = { ...fix.env };
   delete env.DOCKHOOK_GROUP;
@@ -31,10 +31,10 @@ export function renderOffered(offered: readonly Offered[], t: Translate, c: Pale
     const marks = [
       fix.privileged ? t('report.fix-privileged') : null,
       fix.rootEquivalent ? c.warn(t('report.fix-root-equivalent')) : null,
-      fix.persistent && !fix.manual ? t('report.fix-lasts') : null,
+      fix.persistent && !fix.manual && !fix.rootEquivalent ? t('report.fix-lasts') : null,
     ].filter(Boolean).join(' ');
     lines.push(`${indent}${number}. ${fix.title}${marks ? ` ${marks}` : ''}`);
-    const commands = fix.commands.map((argv) => (fix.detach ? detachedLine(concrete(argv), fix.detach) : commandLine(concrete(argv))));
+    const commands = fix.commands.map((argv, index) => (fix.detach && index === 0 ? detachedLine(concrete(argv), fix.detach) : commandLine(concrete(argv))));
     for (const line of commands) lines.push(`${indent}   ${c.cmd(line)}`);
     const env = { ...fix.env };
     delete env.DOCKHOOK_GROUP;

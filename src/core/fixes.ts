@@ -173,6 +173,23 @@ export function startRootlessDetached(t: Translate, start: RootlessStart): Fix {
   });
 }
 
+/**
+ * Rootless set up where no user manager runs: what the setup tool would leave to the user
+ * ("dockerd-rootless.sh needs to be started manually") done here, and the `rootless` context it
+ * would create. (Debian's docker.io tool also fails at that context step: it looks for `docker`
+ * next to dockerd-rootless.sh, in /usr/share/docker.io/contrib.)
+ */
+export function setupRootlessUnmanaged(t: Translate, user: string, start: RootlessStart): Fix {
+  return fix({
+    id: 'setup-rootless',
+    title: t('fix.setup-rootless', { user }),
+    commands: [[start.script], ['docker', 'context', 'create', 'rootless', '--docker', `host=${start.socketUrl}`], ['docker', 'context', 'use', 'rootless']],
+    detach: { log: start.log, pathPrepend: start.pathPrepend },
+    waitFor: start.socketUrl,
+    persistent: true,
+  });
+}
+
 /** Kept for callers that know only the script: instructions, since its PATH needs are unknown. */
 export function startRootlessManual(t: Translate, script: string): Fix {
   return fix({ id: 'start-rootless-manual', title: t('fix.start-rootless-manual'), commands: [[script]], manual: true, retry: 'none' });
@@ -210,8 +227,9 @@ export function unsetDockerContext(t: Translate): Fix {
   return fix({ id: 'unset-docker-context', title: t('fix.unset-docker-context'), env: { DOCKER_CONTEXT: null } });
 }
 
-export function startDesktopLinux(t: Translate): Fix {
-  return fix({ id: 'start-desktop', title: t('fix.start-desktop'), commands: [['systemctl', '--user', 'start', 'docker-desktop']] });
+/** `systemctl --user start docker-desktop` returns before Desktop's VM answers: wait for its socket. */
+export function startDesktopLinux(t: Translate, socketUrl: string | null = null): Fix {
+  return fix({ id: 'start-desktop', title: t('fix.start-desktop'), commands: [['systemctl', '--user', 'start', 'docker-desktop']], waitFor: socketUrl });
 }
 
 const ALT_START: Record<AltRuntime, string[]> = {
@@ -221,8 +239,8 @@ const ALT_START: Record<AltRuntime, string[]> = {
   podman: ['systemctl', '--user', 'start', 'podman.socket'],
 };
 
-export function startAltRuntime(t: Translate, runtime: AltRuntime): Fix {
-  return fix({ id: `start-${runtime}`, title: t('fix.start-alt-runtime', { runtime }), commands: [ALT_START[runtime]] });
+export function startAltRuntime(t: Translate, runtime: AltRuntime, socketUrl: string | null = null): Fix {
+  return fix({ id: `start-${runtime}`, title: t('fix.start-alt-runtime', { runtime }), commands: [ALT_START[runtime]], waitFor: socketUrl });
 }
 
 export function wslStartEngine(t: Translate, systemd: boolean): Fix {

@@ -182,7 +182,7 @@ export const RULES = [
       const { facts, t } = s;
       const path = s.phase === 'elsewhere' ? s.socketPath! : facts.environment!.desktop!.socketPath;
       ev.add(t('evidence.desktop', { path, state: t(`ping.${facts.environment?.desktop?.alive ? 'ok' : 'enoent'}`) }));
-      return { summary: t('cause.desktop-not-running', { path }), fixes: [F.startDesktopLinux(t)] };
+      return { summary: t('cause.desktop-not-running', { path }), fixes: [F.startDesktopLinux(t, `unix://${path}`)] };
     },
   }),
   rule({
@@ -195,7 +195,7 @@ export const RULES = [
       const runtime = (s.phase === 'elsewhere' ? s.runtime : altStopped(s)) as AltRuntime;
       const alt = facts.environment?.alternatives.find((a) => a.runtime === runtime);
       if (alt) ev.add(t('evidence.alt-runtime', { runtime, path: alt.socketPath, state: t(alt.alive ? 'ping.ok' : 'ping.enoent') }));
-      return { summary: t('cause.alt-runtime-stopped', { runtime }), fixes: [F.startAltRuntime(t, runtime)] };
+      return { summary: t('cause.alt-runtime-stopped', { runtime }), fixes: [F.startAltRuntime(t, runtime, alt ? `unix://${alt.socketPath}` : null)] };
     },
   }),
   rule({
@@ -442,10 +442,13 @@ function rootlessSetupFix(s: Situation, ev: Evidence): Fix | null {
   // It refuses while the rootful socket is writable for this user unless given --force.
   const force = facts.socket?.writable === true && samePath(facts.socket.path, DEFAULT_SOCKET_PATH);
   if (force) ev.add(t('evidence.rootless-force', { user: facts.user.name }));
-  // Without a user manager the setup tool leaves the daemon to be started by hand: no wait then,
-  // and the next round offers the start.
-  const managed = facts.service?.systemdBooted === true;
-  return F.setupRootless(t, facts.user.name, r.setupTool!, force, rootlessPathPrepend(facts, r.setupTool!), managed ? `unix://${r.socketPath}` : null);
+  // Without a user manager the setup tool only says to start dockerd-rootless.sh by hand: dockhook
+  // does that itself (in the background) and creates the context the tool would.
+  const url = `unix://${r.socketPath}`;
+  if (facts.service?.systemdBooted !== true && r.rootlessScript) {
+    return F.setupRootlessUnmanaged(t, facts.user.name, { script: r.rootlessScript, pathPrepend: rootlessPathPrepend(facts, r.rootlessScript), log: rootlessLogPath(facts.user.home), socketUrl: url });
+  }
+  return F.setupRootless(t, facts.user.name, r.setupTool!, force, rootlessPathPrepend(facts, r.setupTool!), url);
 }
 
 function desktopStopped(s: Situation): boolean {

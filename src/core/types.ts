@@ -69,8 +69,9 @@ export interface Fix {
    */
   waitFor: string | null;
   /**
-   * Run the (single) command in the background, detached from the terminal in a session of its
-   * own, with these directories put in front of PATH and its output appended to `log`.
+   * Run the first command in the background, detached from the terminal in a session of its
+   * own, with these directories put in front of PATH and its output appended to `log`; the rest
+   * run in the foreground as usual.
    */
   detach: { log: string; pathPrepend: string[] } | null;
   /**

@@ -348,8 +348,14 @@ describeWithWorlds('dockhook doctor --json', () => {
       const setup = run.report.diagnosis.fixes[0];
       expect(setup?.id).toBe('setup-rootless');
       expect(setup?.privileged).toBe(false);
-      // docker.io keeps the scripts and dockerd off a user's PATH: the command puts them on it.
-      expect(setup?.commands[0]).toEqual(['env', 'PATH=/usr/share/docker.io/contrib:/usr/sbin:/usr/local/bin:/usr/bin:/bin', '/usr/share/docker.io/contrib/dockerd-rootless-setuptool.sh', 'install']);
+      // No user manager here: dockhook starts docker.io's dockerd-rootless.sh itself, in the
+      // background with /usr/sbin (dockerd) on its PATH, and creates the context the setup tool would.
+      expect(setup?.commands).toEqual([
+        ['/usr/share/docker.io/contrib/dockerd-rootless.sh'],
+        ['docker', 'context', 'create', 'rootless', '--docker', `host=unix:///run/user/${w.user(USERS.outOfGroup).uid}/docker.sock`],
+        ['docker', 'context', 'use', 'rootless'],
+      ]);
+      expect((setup as unknown as { detach: { pathPrepend: string[] } }).detach.pathPrepend).toEqual(['/usr/share/docker.io/contrib', '/usr/sbin']);
     });
   });
 

@@ -199,6 +199,29 @@ describeWithWorlds('closing the loop: one yes, then the command works', () => {
       });
     });
 
+    it('dh-rootless, refused by the rootful socket, no user manager: "2" sets rootless up and the command works, in a new shell too', async () => {
+      const w = world();
+      const user = USERS.rootless;
+      const home = w.user(user).home;
+      await w.makeRuntimeDir(user);
+      await asUser(w, user, ['mkdir', '-p', `${home}/.config/docker`]);
+      w.writeFile(`${home}/.config/docker/daemon.json`, '{"storage-driver":"vfs","iptables":false}\n', { owner: user });
+      await withShell(w, shell('zsh', { user }), async (sh) => {
+        const mark = sh.mark();
+        enter(sh, 'docker ps');
+        await sh.waitFor(/dockhook: dh-rootless may not open the Docker socket/);
+        await sh.waitFor(/The safer alternative is 2\. Set up rootless Docker for dh-rootless/);
+        await sh.waitFor(/\[y\/N\/2\] /);
+        sh.type('2'); // the one key
+        await sh.waitFor(/\$ docker context use rootless/, 30_000);
+        await sh.waitFor(LISTING, 40_000);
+        await sh.waitForPrompt();
+        expect(await sh.status()).toBe(0);
+        record('dh-rootless refused by the rootful socket, no user manager (zsh): "2"', sh, mark);
+      });
+      await withShell(w, shell('bash', { user }), async (sh) => worksPlainly(sh));
+    });
+
     it('a stale group session: one yes, and the next docker command in that shell does not repeat the block', async () => {
       const w = world();
       await withShell(w, shell('bash', { user: USERS.inGroup, staleSession: true }), async (sh) => {
