@@ -41,9 +41,12 @@ await build({
   platform: 'node',
   format: 'cjs',
   target: 'node20',
-  // node-pty is a native addon; cosmiconfig only reaches for typescript to load .ts configs,
+  // node-pty's native half is loaded at run time from its platform package; cosmiconfig only reaches for typescript to load .ts configs,
   // which dockhook refuses anyway.
-  external: ['node-pty', 'typescript'],
+  external: ['@lydell/node-pty-*', 'typescript'],
+  // The bundle is CommonJS, where import.meta is empty; the native pty loader resolves from it.
+  define: { 'import.meta.url': '__dockhookModuleUrl' },
+  banner: { js: "const __dockhookModuleUrl = require('node:url').pathToFileURL(__filename).href;" },
   legalComments: 'none',
   logLevel: 'warning',
 });

@@ -6,6 +6,7 @@
 // stderr, sized like ours and resized with it; otherwise a pipe.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { closeSync, constants, openSync, writeSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { ReadStream } from 'node:tty';
 import { exitStatus } from './docker.js';
 
@@ -47,10 +48,24 @@ interface Pty {
   resize: (cols: number, rows: number) => void;
 }
 
+/**
+ * node-pty's native half. The @lydell/node-pty build ships it prebuilt, per platform, inside an
+ * optional registry package (nothing is compiled or downloaded at install), so it may be absent
+ * on an unusual platform or with `--omit=optional`: then docker gets a pipe for its stderr, which
+ * only costs colours and progress bars.
+ */
+function loadNativePty(): NativePty | null {
+  try {
+    const load = createRequire(import.meta.url);
+    return load(`@lydell/node-pty-${process.platform}-${process.arch}/pty.node`) as NativePty;
+  } catch {
+    return null;
+  }
+}
+
 async function openPty(): Promise<Pty | null> {
   try {
-    const mod = (await import('node-pty')) as unknown as { native?: NativePty; default?: { native?: NativePty } };
-    const native = mod.native ?? mod.default?.native;
+    const native = loadNativePty();
     if (!native) return null;
     const cols = process.stderr.columns || 80;
     const rows = process.stderr.rows || 24;

@@ -3,7 +3,7 @@
 // spirit of tsx's pty-shell test helper. Every wait has a hard bound, and a failed wait throws
 // an error that carries everything the terminal showed, so a failing run explains itself.
 
-import * as pty from 'node-pty';
+import * as pty from '@lydell/node-pty';
 import stripAnsi from 'strip-ansi';
 import type { RunOptions, World } from './world.js';
 

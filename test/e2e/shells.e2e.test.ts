@@ -6,7 +6,7 @@
 
 import fs from 'node:fs';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { DEFAULT_SOCKET, DOCKHOOK, REPO_ROOT, USERS, inCI, type RunOptions, type World } from './world.js';
+import { DEFAULT_SOCKET, DOCKHOOK, REPO_ROOT, USERS, dockerClient, inCI, type RunOptions, type World } from './world.js';
 import { describeWithWorlds, useWorld } from './support.js';
 import { PtyShell, withShell, type ShellName, type ShellOptions } from './pty.js';
 
@@ -439,7 +439,7 @@ describeWithWorlds('dockhook in real shells through a pseudo-terminal', () => {
         const w = world();
         await ensureRunning(w);
         await w.exec(['mkdir', '-p', '/root/fakebin']);
-        w.writeFile('/root/fakebin/docker', `#!/bin/sh\necho "$*" >>${calls}\nexec /usr/local/bin/docker "$@"\n`, { mode: 0o755 });
+        w.writeFile('/root/fakebin/docker', `#!/bin/sh\necho "$*" >>${calls}\nexec ${dockerClient()} "$@"\n`, { mode: 0o755 });
       });
 
       const strictScripts: Record<ShellName, { argv: string[]; script: string }> = {

@@ -206,6 +206,15 @@ function tool(name: string): string {
   return found;
 }
 
+/**
+ * The docker client the worlds' users get, found on root's PATH the way a shell would: Debian's
+ * docker.io (/usr/bin/docker, 20.10) on a fresh machine, a newer client where one is installed
+ * ahead of it (/usr/local/bin). Tests that need "the real docker" by path use this.
+ */
+export function dockerClient(): string {
+  return tool('docker');
+}
+
 let preflightCache: Preflight | undefined;
 
 /** Whether this machine can build worlds, and if not, exactly why. Cheap; cached. */
@@ -236,7 +245,12 @@ function checkPrerequisites(): Preflight {
   const missing = needed.filter(([bin]) => !which(bin)).map(([bin, pkg]) => `${bin} (${pkg})`);
   if (missing.length > 0) return { ok: false, reason: `missing: ${missing.join(', ')}` };
   // The test users run bin/dockhook from this checkout: every directory above it must let them in.
+  // Worlds bring their own /root, /home, /tmp, /run and /var/log and open the copies there
+  // (holder.sh), so a checkout below those (say /root/project) works; elsewhere the machine's
+  // own directories must be searchable.
+  const worldOwned = /^\/(root|home|tmp|run|var\/log)(\/|$)/;
   for (let dir = REPO_ROOT; dir !== path.dirname(dir); dir = path.dirname(dir)) {
+    if (dir !== REPO_ROOT && worldOwned.test(dir)) continue;
     if ((fs.statSync(dir).mode & 0o001) === 0) return { ok: false, reason: `${dir} is not searchable by other users (chmod o+x), so the test users cannot run ${DOCKHOOK}` };
   }
   // A quick real namespace: fails in containers without CAP_SYS_ADMIN, or with seccomp.

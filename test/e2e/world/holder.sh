@@ -119,6 +119,19 @@ fi
 if [ -n "$repo" ] && [ ! -e "$repo/package.json" ]; then
   mkdir -p "$repo"
   mount --bind "$dir/repo" "$repo"
+  # The test users run bin/dockhook from the checkout, so they must be able to pass through every
+  # directory above it. A checkout under /root (mode 0700 on Debian) is the usual case: the
+  # world's /root is its own copy, so opening it for traversal changes nothing on the machine.
+  # Only directories of the world's own trees are touched.
+  up=${repo%/*}
+  while [ -n "$up" ]; do
+    case $up in
+    /root | /root/* | /home | /home/* | /tmp | /tmp/* | /run | /run/* | /var/log | /var/log/*)
+      [ -d "$up" ] && chmod o+x "$up"
+      ;;
+    esac
+    up=${up%/*}
+  done
 fi
 
 echo ready
