@@ -20,22 +20,23 @@ have() {
   return 1
 }
 
-if have shellcheck shellcheck 'shellcheck of shell/dockhook.bash, install.sh and bin/dockhook'; then
+if have shellcheck shellcheck 'shellcheck of shell/dockhook.bash, install.sh, scripts/ and bin/'; then
   shellcheck -s bash shell/dockhook.bash install.sh scripts/*.sh || status=1
-  shellcheck -s sh bin/dockhook || status=1
+  shellcheck -s sh bin/dockhook bin/docker-doctor || status=1
 fi
 if have zsh zsh 'the zsh syntax check'; then
-  for f in shell/dockhook.zsh shell/dockhook.plugin.zsh; do
-    [[ -f $f ]] && { zsh -n "$f" || status=1; }
-  done
+  for f in shell/dockhook.zsh shell/dockhook.plugin.zsh; do zsh -n "$f" || status=1; done
 fi
+fish_files=(shell/dockhook.fish shell/conf.d/dockhook.fish)
 if have fish fish 'the fish syntax check'; then
-  fish --no-execute shell/dockhook.fish || status=1
+  for f in "${fish_files[@]}"; do fish --no-execute "$f" || status=1; done
 fi
 if have fish_indent fish 'the fish_indent style check'; then
-  if ! diff -u shell/dockhook.fish <(fish_indent <shell/dockhook.fish); then
-    echo "lint-shell: shell/dockhook.fish is not fish_indent-clean" >&2
-    status=1
-  fi
+  for f in "${fish_files[@]}"; do
+    if ! diff -u "$f" <(fish_indent <"$f"); then
+      echo "lint-shell: $f is not fish_indent-clean" >&2
+      status=1
+    fi
+  done
 fi
 exit $status

@@ -9,7 +9,7 @@ cd "$(dirname "$0")/.."
 # One list, used by CI and developers alike (.ci/run runs this same command).
 packages=(
   docker.io zsh fish uidmap rootlesskit slirp4netns busybox-static sudo shellcheck bash-completion
-  procps iproute2 python3 util-linux strace
+  procps iproute2 python3 util-linux curl strace
 )
 
 say() { printf 'npm test: %s\n' "$*" >&2; }
