@@ -4,8 +4,8 @@
 // program with the same argv and return the same status, and that this is what endpoint
 // resolution in TypeScript (src/core/endpoint.ts) says: docker directly when the endpoint is one
 // the shell cannot judge or a socket it can use, dockhook otherwise. Needs no root and no daemon.
-import { spawnSync } from 'node:child_process';
-import { accessSync, constants, chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { accessSync, constants, chmodSync, copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -28,6 +28,8 @@ const describeShells = missing.length === 0 || CI ? describe : describe.skip;
 
 let T: string;
 let server: Server;
+let runServer: Server;
+let dockerd: ChildProcess | undefined;
 
 // The stand-ins log one line per call: the program's name and its arguments, separated by \x1f.
 const RECORD = `{ printf '%s' "\${0##*/}"; for a in "$@"; do printf '\\037%s' "$a"; done; printf '\\n'; } >>"$DH_LOG"`;
@@ -35,6 +37,8 @@ const STANDIN_DOCKER = `#!/bin/sh\n${RECORD}\nexit "\${DH_DOCKER_STATUS:-0}"\n`;
 // Like dockhook, it always leaves the hand-back file (empty unless the case hands something back).
 const STANDIN_DOCKHOOK = `#!/bin/sh
 ${RECORD}
+# A dockhook that cannot run (a broken install) dies before it writes anything.
+if [ -n "\${DH_DOCKHOOK_BROKEN-}" ]; then exit 127; fi
 out=
 while [ $# -gt 0 ]; do
   case $1 in
@@ -93,6 +97,10 @@ interface Case {
   handback?: string[];
   /** The config.json in $HOME/.docker: its currentContext, or none. */
   currentContext?: string;
+  /** dockhook dies before it does anything (exit 127, no hand-back file). */
+  broken?: boolean;
+  /** A pid file next to the socket names a live dockerd: the daemon is visibly up. */
+  pidFile?: boolean;
 }
 
 interface Outcome {
@@ -122,6 +130,7 @@ function runCase(shell: Shell, c: Case, index: number): Outcome {
   const env: Record<string, string> = { ...baseEnv(homeFor(c)), DH_INIT: join(T, `init.${shell}`), DH_LOG: files.log, DH_STATUS: files.status, DH_ENV: files.env, DH_REDIRECT: c.stderr === 'devnull' ? 'devnull' : 'keep' };
   if (c.dockerStatus !== undefined) env.DH_DOCKER_STATUS = String(c.dockerStatus);
   if (c.dockhookStatus !== undefined) env.DH_DOCKHOOK_STATUS = String(c.dockhookStatus);
+  if (c.broken) env.DH_DOCKHOOK_BROKEN = '1';
   if (c.handback) {
     writeFileSync(join(dir, 'handback'), `${c.handback.join('\n')}\n`);
     env.DH_HANDBACK = join(dir, 'handback');
@@ -130,6 +139,8 @@ function runCase(shell: Shell, c: Case, index: number): Outcome {
     if (value === undefined) delete env[name];
     else env[name] = value;
   }
+  // The pid file beside $XDG_RUNTIME_DIR/docker.sock: our dockerd-named process, or this test's own pid.
+  writeFileSync(join(T, 'run', 'docker.pid'), `${c.pidFile ? dockerd?.pid : process.pid}\n`);
   const command = [...SHELL_ARGV[shell], join(T, `driver.${shell}`), ...c.argv];
   const result = c.stderr === 'tty'
     ? spawnSync('script', ['-qec', command.map(sh).join(' '), '/dev/null'], { env, input: '', encoding: 'utf8', timeout: 20_000 })
@@ -157,10 +168,10 @@ function expected(c: Case): Outcome {
   const home = env.HOME ?? '/';
   const docker = ['docker', ...c.argv];
   const dockerStatus = c.dockerStatus ?? 0;
-  const dockhookStatus = c.dockhookStatus ?? 0;
+  const dockhookStatus = c.broken ? 127 : c.dockhookStatus ?? 0;
   const before: Record<string, string | null> = Object.fromEntries(WATCHED.map((n) => [n, env[n] ?? null]));
   const after = (calledDockhook: boolean) => {
-    if (!calledDockhook || !c.handback) return before;
+    if (!calledDockhook || !c.handback || c.broken) return before;
     const next = { ...before };
     for (const line of c.handback) {
       const [verb, name = '', ...value] = line.split(' ');
@@ -180,13 +191,32 @@ function expected(c: Case): Outcome {
   const usable = socket !== null && isWritableSocket(socket);
   if (cannotJudge || usable) {
     const tty = c.stderr === 'tty';
-    if (tty && (dockerStatus === 1 || dockerStatus === 125)) {
-      return { calls: [docker, ['dockhook', 'check', '--status', String(dockerStatus), '--env-out', 'ENV-FILE', '--', ...c.argv]], status: dockhookStatus, env: after(true) };
+    // A daemon visibly up (its pid file names a live dockerd) failed for its own reasons: nothing to ask.
+    if (tty && (dockerStatus === 1 || dockerStatus === 125) && !(socket !== null && daemonVisiblyUp(socket, env))) {
+      const check = ['dockhook', 'check', '--status', String(dockerStatus), '--env-out', 'ENV-FILE', '--', ...c.argv];
+      // A dockhook that could not run leaves docker's answer standing.
+      return { calls: [docker, check], status: c.broken ? dockerStatus : dockhookStatus, env: after(true) };
     }
     return { calls: [docker], status: dockerStatus, env: before };
   }
   if (c.stderr === 'devnull') return { calls: [docker], status: dockerStatus, env: before };
-  return { calls: [['dockhook', 'exec', '--env-out', 'ENV-FILE', '--', ...c.argv]], status: dockhookStatus, env: after(true) };
+  const exec = ['dockhook', 'exec', '--env-out', 'ENV-FILE', '--', ...c.argv];
+  // Fail open: a dockhook that could not run, then docker as asked.
+  if (c.broken) return { calls: [exec, docker], status: dockerStatus, env: before };
+  return { calls: [exec], status: dockhookStatus, env: after(true) };
+}
+
+/** The pid file beside the system socket, or beside $XDG_RUNTIME_DIR/docker.sock, names a live dockerd. */
+function daemonVisiblyUp(socket: string, env: Record<string, string | undefined>): boolean {
+  const pidFile = socket === '/var/run/docker.sock' || socket === '/run/docker.sock' ? '/var/run/docker.pid'
+    : env.XDG_RUNTIME_DIR && socket === `${env.XDG_RUNTIME_DIR}/docker.sock` ? `${env.XDG_RUNTIME_DIR}/docker.pid` : null;
+  if (pidFile === null) return false;
+  try {
+    const pid = readFileSync(pidFile, 'utf8').split('\n')[0] ?? '';
+    return /^\d+$/.test(pid) && readFileSync(`/proc/${pid}/comm`, 'utf8').trim() === 'dockerd';
+  } catch {
+    return false;
+  }
 }
 
 function isWritableSocket(path: string): boolean {
@@ -241,6 +271,10 @@ function cases(): Case[] {
     { name: 'DOCKHOOK_DISABLE set but empty', argv: ['ps'], env: { DOCKER_HOST: dead(), DOCKHOOK_DISABLE: '' } },
     { name: 'arguments with spaces, quotes and globs pass verbatim', argv: ['run', '--rm', 'a b', "it's", '$HOME', '*', '', '-'], env: { DOCKER_HOST: dead() } },
     { name: 'hand-back after exec: only the allowed names', argv: ['ps'], env: { DOCKER_HOST: dead(), DOCKER_CONTEXT: 'old' }, handback },
+    { name: 'a dockhook that cannot run: docker runs anyway, with its own status', argv: ['ps'], env: { DOCKER_HOST: dead() }, dockerStatus: 4, broken: true },
+    { name: 'a dockhook that cannot run after docker failed: docker\'s status stands', argv: ['ps'], env: { DOCKER_HOST: live() }, stderr: 'tty', dockerStatus: 1, broken: true },
+    { name: 'the rootless daemon visibly up (its pid file names a dockerd): nothing to ask', argv: ['ps'], env: { DOCKER_HOST: `unix://${T}/run/docker.sock` }, stderr: 'tty', dockerStatus: 1, pidFile: true },
+    { name: 'a pid file naming a process that is not dockerd: ask', argv: ['ps'], env: { DOCKER_HOST: `unix://${T}/run/docker.sock` }, stderr: 'tty', dockerStatus: 1 },
     { name: 'hand-back after check', argv: ['ps'], env: { DOCKER_HOST: live() }, stderr: 'tty', dockerStatus: 1, handback },
   ];
 }
@@ -267,8 +301,16 @@ describeShells('the shell integrations agree', () => {
     }
     server = createServer();
     await new Promise<void>((resolve) => server.listen(join(T, 'live.sock'), resolve));
+    runServer = createServer();
+    await new Promise<void>((resolve) => runServer.listen(join(T, 'run', 'docker.sock'), resolve));
+    // A live process whose name is dockerd (a copy of sleep), for the pid-file cases.
+    copyFileSync('/bin/sleep', join(T, 'dockerd'));
+    chmodSync(join(T, 'dockerd'), 0o755);
+    dockerd = spawn(join(T, 'dockerd'), ['600'], { stdio: 'ignore' });
   });
   afterAll(async () => {
+    dockerd?.kill();
+    await new Promise((resolve) => runServer?.close(resolve));
     await new Promise((resolve) => server?.close(resolve));
     if (T) rmSync(T, { recursive: true, force: true });
   });
@@ -277,6 +319,7 @@ describeShells('the shell integrations agree', () => {
   const names = cases.call(null).map((c) => c.name);
   it.each(names.map((name, index) => [name, index] as const))('%s', (_name, index) => {
     const c = cases()[index]!;
+    writeFileSync(join(T, 'run', 'docker.pid'), `${c.pidFile ? dockerd?.pid : process.pid}\n`);
     const want = expected(c);
     const got = Object.fromEntries(SHELLS.map((shell) => [shell, runCase(shell, c, index)]));
     expect(got.bash, 'bash against endpoint.ts').toEqual(want);
