@@ -3,7 +3,8 @@
 // background; then its environment changes (for this process and, through the hand-back file,
 // the shell). Says how it went as an Outcome; what comes next is the plan's business.
 import { spawn } from 'node:child_process';
-import { closeSync } from 'node:fs';
+import { closeSync, writeSync } from 'node:fs';
+import { rootlessStartLine } from '../core/rootless-log.js';
 import type { Config } from '../core/config-schema.js';
 import type { Translate } from '../core/messages/index.js';
 import type { Outcome } from '../core/plan.js';
@@ -65,6 +66,12 @@ function startDetached(argv: readonly string[], detach: NonNullable<Fix['detach'
     const log = openPrivateLog(detach.log);
     if (!file || typeof log === 'string') return resolve({ status: 1, problem: typeof log === 'string' ? log : null, exited: () => true });
     let exited = false;
+    // A line that marks this attempt, so whoever reads the log can tell it from earlier ones.
+    try {
+      writeSync(log, `${rootlessStartLine(file, new Date())}\n`);
+    } catch {
+      // A log that cannot be written to still takes the daemon's own output, or nothing.
+    }
     const path = [...detach.pathPrepend, ...(env.PATH ?? '/usr/local/bin:/usr/bin:/bin').split(':')].filter(Boolean).join(':');
     const child = spawn(file, args, { detached: true, stdio: ['ignore', log, log], env: { ...env, PATH: path } });
     child.on('exit', () => {

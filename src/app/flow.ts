@@ -86,7 +86,8 @@ export async function handleFailure(ctx: AppContext, input: FailureInput): Promi
       case 'stop':
         if (terminal || round > 1) block(next.offered);
         else ctx.say(hintLine(next, diagnosis.summary));
-        if (round > 1) ctx.say(t(next.why === 'rounds' ? 'stop.rounds' : 'stop.no-fix', { rounds: round - 1 }));
+        if (round > 1 && next.why === 'rounds') ctx.say(t('stop.rounds', { rounds: round - 1 }));
+        else if (round > 1) ctx.say(t(next.offered.length > 0 ? 'stop.no-fix' : 'stop.nothing'));
         return unfixed;
       case 'apply':
         if (next.hintFirst) ctx.say(hintLine(next, diagnosis.summary));

@@ -154,7 +154,7 @@ export interface RootlessStart {
   script: string;
   /** Directories to put in front of PATH: dockerd's (docker.io: /usr/sbin) and the script's. */
   pathPrepend: string[];
-  /** The private log file (core/paths.ts rootlessLogPath). */
+  /** The private log file (core/rootless-log.ts rootlessLogPath). */
   log: string;
   socketUrl: string;
 }

@@ -10,7 +10,7 @@
 // the type check at the end of this file (a summary message `cause.ID` in both catalogues),
 // test/unit/diagnose.test.ts (a row in the table, a line in the README).
 import * as F from './fixes.js';
-import { rootlessLogPath } from './paths.js';
+import { rootlessLogPath } from './rootless-log.js';
 import type { MessageId } from './messages/index.js';
 import { DEFAULT_SOCKET_PATH, type Evidence, isReachable, modeString, samePath, type Situation } from './situation.js';
 import { unixSocketPath } from './endpoint.js';
@@ -446,7 +446,7 @@ function rootlessSetupFix(s: Situation, ev: Evidence): Fix | null {
   // does that itself (in the background) and creates the context the tool would.
   const url = `unix://${r.socketPath}`;
   if (facts.service?.systemdBooted !== true && r.rootlessScript) {
-    return F.setupRootlessUnmanaged(t, facts.user.name, { script: r.rootlessScript, pathPrepend: rootlessPathPrepend(facts, r.rootlessScript), log: rootlessLogPath(facts.user.home), socketUrl: url });
+    return F.setupRootlessUnmanaged(t, facts.user.name, { script: r.rootlessScript, pathPrepend: rootlessPathPrepend(facts, r.rootlessScript), log: r.logPath ?? rootlessLogPath({}, facts.user.home), socketUrl: url });
   }
   return F.setupRootless(t, facts.user.name, r.setupTool!, force, rootlessPathPrepend(facts, r.setupTool!), url);
 }
@@ -499,7 +499,7 @@ function rootlessStartFixes(s: Situation): Fix[] {
   const url = r ? `unix://${r.socketPath}` : null;
   if (facts.service?.userDocker || (r?.userUnit && facts.service?.systemdBooted)) return [F.startRootlessSystemd(t, url), F.enableRootlessSystemd(t, facts.user.name, url)];
   if (!r?.rootlessScript || url === null) return [F.startRootlessManual(t, r?.rootlessScript ?? 'dockerd-rootless.sh')];
-  return [F.startRootlessDetached(t, { script: r.rootlessScript, pathPrepend: rootlessPathPrepend(facts, r.rootlessScript), log: rootlessLogPath(facts.user.home), socketUrl: url })];
+  return [F.startRootlessDetached(t, { script: r.rootlessScript, pathPrepend: rootlessPathPrepend(facts, r.rootlessScript), log: r.logPath ?? rootlessLogPath({}, facts.user.home), socketUrl: url })];
 }
 
 /** The start-up files that set DOCKER_HOST: a new shell gets it back until that line goes. */

@@ -198,8 +198,8 @@ export interface RootlessFacts {
   userUnit: boolean;
   /** dockerd itself, where the packages put it (docker.io: /usr/sbin, static: ~/bin). */
   dockerd?: string | null;
-  /** A systemd user manager answers (`systemctl --user` works here). */
-  userManager?: boolean | null;
+  /** Where dockhook keeps the output of a rootless daemon it starts (core/rootless-log.ts). */
+  logPath?: string | null;
 }
 
 export type AltRuntime = 'colima' | 'orbstack' | 'rancher-desktop' | 'podman';

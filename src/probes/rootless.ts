@@ -4,6 +4,7 @@ import type { Endpoint, RootlessFacts } from '../core/types.js';
 import type { System } from '../io/system.js';
 import { subordinateCount } from './etc-files.js';
 import { dockerdDirs } from './install.js';
+import { rootlessLogPath } from '../core/rootless-log.js';
 
 /**
  * Where the packages put the rootless scripts: docker-ce-rootless-extras /usr/bin, Debian's
@@ -51,5 +52,6 @@ export async function probeRootless(sys: System, endpoint: Endpoint, timeoutMs: 
     subgidCount: subordinateCount(subgid ?? '', user.name, user.uid),
     userUnit: unit !== null,
     dockerd,
+    logPath: rootlessLogPath(env, user.home),
   };
 }

@@ -1,7 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { waitUntilAnswers, type Clock } from '../../src/app/wait.js';
 import { detachedLine, envLines, shellFromEnv } from '../../src/core/shell-syntax.js';
-import { rootlessLogPath } from '../../src/core/paths.js';
 import * as F from '../../src/core/fixes.js';
 import { translator } from '../../src/core/messages/index.js';
 import type { PingFacts } from '../../src/core/types.js';
@@ -72,9 +71,6 @@ describe("commands in the user's own shell", () => {
       .toBe('env PATH="/usr/sbin:$PATH" setsid -f /usr/share/docker.io/contrib/dockerd-rootless.sh >>/home/ada/.local/state/dockhook/dockerd-rootless.log 2>&1 </dev/null');
   });
 
-  it('the rootless log lives in the state directory under home', () => {
-    expect(rootlessLogPath('/home/ada')).toBe('/home/ada/.local/state/dockhook/dockerd-rootless.log');
-  });
 });
 
 describe('installing the Engine, per distribution', () => {

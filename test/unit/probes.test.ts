@@ -185,6 +185,7 @@ describe('probeRootless', () => {
       subgidCount: 66536,
       userUnit: false,
       dockerd: null,
+      logPath: '/home/ada/.local/state/dockhook/dockerd-rootless.log',
     });
   });
 

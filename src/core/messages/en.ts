@@ -131,6 +131,7 @@ export const en = {
   'loop.again': 'dockhook: looking again…',
   'stop.rounds': 'dockhook: giving up after {rounds} attempt(s); docker still cannot reach its daemon. `dockhook doctor` shows everything that was found.',
   'stop.no-fix': 'dockhook: nothing more dockhook can run for this; the step above is yours to take, then run the command again.',
+  'stop.nothing': 'dockhook: nothing more dockhook can run for this; the lines above say what stopped the daemon.',
   'wait.start': 'dockhook: waiting up to {limit} s for {url} to answer',
   'wait.progress': 'waiting for {url} to answer… {seconds} s (up to {limit} s)',
   'wait.answered': 'dockhook: {url} answers (after {seconds} s)',

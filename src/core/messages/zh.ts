@@ -130,6 +130,7 @@ export const zh = {
   'apply.group-remembered': 'dockhook: 此 shell 中的 docker 命令今后都将以 {group} 用户组运行（通过 sg）；运行 `newgrp {group}` 或重新登录即可永久生效。',
   'loop.again': 'dockhook: 重新检查中…',
   'stop.rounds': 'dockhook: 已尝试 {rounds} 次，放弃；docker 仍无法连接到守护进程。`dockhook doctor` 会列出所有检查结果。',
+  'stop.nothing': 'dockhook: dockhook 已没有可以代为执行的修复；上面几行说明了守护进程为何停止。',
   'stop.no-fix': 'dockhook: dockhook 已没有可以代为执行的修复；请先完成上面的步骤，再重新运行该命令。',
   'wait.start': 'dockhook: 最多等待 {limit} 秒，直到 {url} 响应',
   'wait.progress': '正在等待 {url} 响应… 已 {seconds} 秒（最多 {limit} 秒）',
