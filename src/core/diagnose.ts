@@ -15,5 +15,5 @@ export function diagnose(facts: Facts, prefs: Preferences, t: Translate): Diagno
   const evidence = new Evidence(facts, t);
   const found = rule.explain(s, evidence);
   const fixes = found.fixes.filter((fix) => !prefs.disabledFixes.includes(fix.id));
-  return { cause: rule.cause, reason: found.reason ?? null, summary: found.summary, evidence: evidence.lines, fixes };
+  return { cause: rule.cause, reason: found.reason ?? null, proof: found.proof ?? null, summary: found.summary, evidence: evidence.lines, fixes };
 }

@@ -8,6 +8,11 @@ import type { Translate } from './messages/index.js';
 
 type FixInit = Partial<Fix> & Pick<Fix, 'id' | 'title'>;
 
+/** A fix with the defaults filled in: no root, nothing persistent, a plain re-run. */
+export function makeFix(init: FixInit): Fix {
+  return fix(init);
+}
+
 function fix(init: FixInit): Fix {
   return {
     commands: [],

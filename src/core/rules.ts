@@ -14,6 +14,8 @@ import { rootlessLogPath } from './rootless-log.js';
 import type { MessageId } from './messages/index.js';
 import { DEFAULT_SOCKET_PATH, type Evidence, isReachable, modeString, samePath, type Situation } from './situation.js';
 import { unixSocketPath } from './endpoint.js';
+import { shortLine } from './daemon-log.js';
+import { explainReason, readServiceFailure } from './reasons.js';
 import type { AltRuntime, BlockedDir, Facts, Fix, HandbackVar, Reason } from './types.js';
 
 /** What a rule says once it holds: the evidence goes into the collector it is given. */
@@ -22,6 +24,8 @@ export interface Explanation {
   fixes: Fix[];
   /** Why the daemon died (service-failed, rootless-failed); null for every other cause. */
   reason?: Reason | null;
+  /** The daemon's own line that proves the reason. */
+  proof?: string | null;
 }
 
 export interface Rule<C extends string = string> {
@@ -236,22 +240,42 @@ export const RULES = [
   }),
   rule({
     cause: 'service-failed',
-    position: 'Dead, the system service: a failed unit or a daemon.json that does not parse comes before "stopped", because a plain start would fail again (a masked unit is stopped, not failed).',
+    position: 'Dead, the system service: a failed unit, a daemon.json that dockerd will reject, or (without systemd) a fresh fatal line in its log comes before "stopped", because a plain start would fail again (a masked unit is stopped, not failed).',
     applies: (s) => s.phase === 'dead' && (s.unit !== null
-      ? !masked(s) && (s.unit.active === 'failed' || daemonJsonError(s) !== null)
-      : daemonJsonError(s) !== null),
+      ? !masked(s) && (s.unit.active === 'failed' || knownBeforeStart(s))
+      : knownBeforeStart(s) || (s.facts.service?.dockerdRunning === false && diedInLog(s))),
     explain: (s, ev) => {
       servicePreamble(s, ev);
       const { facts, t } = s;
-      const fixes: Fix[] = [];
-      const jsonError = daemonJsonError(s);
-      if (jsonError !== null) {
-        ev.add(t('evidence.daemon-json', { path: jsonError.path, message: jsonError.message }));
-        fixes.push(F.validateDaemonJson(t, jsonError.path));
+      const attempt = facts.logs?.attempt ?? [];
+      const reading = readServiceFailure(attempt);
+      const then = startAgain(s, reading.startLimit !== null);
+      if (reading.startLimit !== null) ev.add(t('evidence.start-limit', { line: reading.startLimit }));
+      let match = reading.match;
+      // Known before anything runs: daemon.json that dockerd will reject, with no fresher word from dockerd.
+      const json = facts.logs?.daemonJson ?? null;
+      if (match === null && knownBeforeStart(s)) {
+        const jsonError = daemonJsonError(s);
+        const message = json?.syntax?.message ?? jsonError?.message ?? '';
+        const keys = json?.unknownKeys.map((u) => u.key).join(', ') ?? '';
+        match = { reason: 'daemon-json', line: '', params: { path: json?.path ?? jsonError?.path ?? '/etc/docker/daemon.json', message: json?.syntax || jsonError ? message : `the following directives don't match any configuration option: ${keys}` } };
+        if (jsonError && !json) ev.add(t('evidence.daemon-json', { path: jsonError.path, message: jsonError.message }));
       }
-      ev.logs();
-      fixes.push(s.unit !== null ? F.restartFailedServiceSystemd(t) : facts.service?.manager === 'openrc' ? F.startServiceOpenrc(t) : F.startServiceSysv(t));
-      return { summary: t('cause.service-failed'), fixes, reason: jsonError !== null ? 'daemon-json' : 'unknown' };
+      const tried = s.unit === null ? diedInLog(s) : s.unit.active === 'failed';
+      if (match === null) {
+        ev.logs();
+        if (s.unit !== null && facts.logs?.source === null) ev.add(t('evidence.journal-unreadable'));
+        const reason = reading.startLimit !== null ? 'start-limit' : 'unknown';
+        return { summary: t('cause.service-failed-why', { why: t(reason === 'start-limit' ? 'reason.start-limit' : 'reason.unknown') }), fixes: [then], reason };
+      }
+      if (match.line) ev.add(t('evidence.daemon-said', { line: shortLine(match.line) }));
+      const { why, fixes } = explainReason(s, match, ev, then);
+      return {
+        summary: t(tried ? 'cause.service-failed-why' : 'cause.service-will-fail', { why }),
+        fixes,
+        reason: match.reason,
+        proof: match.line || null,
+      };
     },
   }),
   rule({
@@ -520,6 +544,23 @@ function rootlessEvidence(s: Situation, ev: Evidence): void {
 
 function daemonJsonError(s: Situation): { path: string; message: string } | null {
   return s.facts.logs?.daemonJsonError ?? null;
+}
+
+/** daemon.json that dockerd will reject, seen before anything runs: a syntax error or keys it does not know. */
+function knownBeforeStart(s: Situation): boolean {
+  const json = s.facts.logs?.daemonJson ?? null;
+  return daemonJsonError(s) !== null || json?.syntax != null || (json?.unknownKeys.length ?? 0) > 0;
+}
+
+/** The latest start attempt in the log ends in dockerd's fatal line (without systemd there is no unit state to ask). */
+function diedInLog(s: Situation): boolean {
+  return (s.facts.logs?.attempt ?? []).some((l) => /^(failed to start daemon|Error starting daemon|unable to configure the Docker daemon)|level=fatal/.test(l.replace(/^time="[^"]*" /, '')));
+}
+
+/** The start that follows a repair; after systemd gave up retrying ("start-limit-hit") it needs reset-failed first. */
+function startAgain(s: Situation, startLimit: boolean): Fix {
+  if (s.unit !== null) return startLimit ? F.restartFailedServiceSystemd(s.t) : F.startServiceSystemd(s.t);
+  return s.facts.service?.manager === 'openrc' ? F.startServiceOpenrc(s.t) : F.startServiceSysv(s.t);
 }
 
 function masked(s: Situation): boolean {

@@ -1,5 +1,6 @@
 // The data that flows through dockhook: detector → probes → diagnosis → fixes.
 // Everything here is plain data so the pure core can be tested without a machine.
+import type { DaemonJsonFacts } from './daemon-json.js';
 import type { Cause } from './rules.js';
 
 /** What a docker error message says went wrong (the `kind` of `dockhook classify`). */
@@ -79,6 +80,11 @@ export interface Fix {
    * child process cannot do for its parent): dockhook shows them and applies only `env` and `retry`.
    */
   personal: boolean;
+  /**
+   * Files the fix writes before its commands run, each shown in full first (as root when the fix is
+   * privileged). Absent for most fixes.
+   */
+  files?: Array<{ path: string; content: string }>;
 }
 
 /** The shell the user types in: commands shown for it are written in its syntax. */
@@ -88,6 +94,8 @@ export interface Diagnosis {
   cause: Cause;
   /** Why the daemon died, for service-failed and rootless-failed; null otherwise. */
   reason: Reason | null;
+  /** The daemon's own log line that proves the reason; null when there is none. */
+  proof: string | null;
   summary: string;
   evidence: string[];
   fixes: Fix[];
@@ -236,10 +244,22 @@ export interface StartupLine {
 }
 
 export interface LogFacts {
-  /** Last lines that say why the daemon died (journal or log file), newest last. */
+  /** Where the log was read: `journalctl -u docker.service`, or a log file's path; null when nowhere. */
+  source: string | null;
+  /** Every line of the latest start attempt, oldest first (the journal since the unit's last start, or the log file from its last start marker). */
+  attempt: string[];
+  /** The lines of that attempt that say why the daemon died, newest last (at most five, each cut at a word boundary). */
   lines: string[];
   /** /etc/docker/daemon.json (or the rootless one) does not parse. */
   daemonJsonError: { path: string; message: string } | null;
+  /** What daemon.json says, read before anything runs; null when there is no such file. */
+  daemonJson: DaemonJsonFacts | null;
+  /** The unit's ExecStart command line (systemd), for the hosts drop-in. */
+  execStart: string | null;
+  /** The process holding the PID a pid-file failure names (comm null: no such process). */
+  pidOwner: { pid: number; comm: string | null } | null;
+  /** Free space where a "no space left on device" failure wrote. */
+  diskFree: { path: string; freeBytes: number; totalBytes: number } | null;
 }
 
 export interface UserFacts {

@@ -28,6 +28,8 @@ export interface System {
   listDir: (path: string) => Promise<string[] | null>;
   /** First executable named `name` on PATH, then in `extraDirs`. */
   which: (name: string, extraDirs?: readonly string[]) => Promise<string | null>;
+  /** Free and total bytes of the file system holding `path` (statfs(2)); null when it cannot be read. */
+  diskSpace: (path: string) => Promise<{ freeBytes: number; totalBytes: number } | null>;
   now: () => number;
 }
 
@@ -106,6 +108,7 @@ export function realSystem(env: System['env'] = process.env): System {
       }
       return null;
     },
+    diskSpace: (path) => orNull(callback<fs.StatsFs>((done) => fs.statfs(path, done)).then((st) => ({ freeBytes: st.bavail * st.bsize, totalBytes: st.blocks * st.bsize }))),
     // process.hrtime, not performance.now(): the latter loads perf_hooks (about 1.5 ms).
     now: () => Number(process.hrtime.bigint()) / 1e6,
   };

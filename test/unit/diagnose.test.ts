@@ -9,6 +9,7 @@ import type { Facts, PingFacts, Preferences } from '../../src/core/types.js';
 import { LITERAL_WORDS, untranslatedWords } from './zh-words.js';
 
 const t = translator('en');
+const noLogs: Facts['logs'] = { source: 'journalctl -u docker.service', attempt: [], lines: [], daemonJsonError: null, daemonJson: null, execStart: null, pidOwner: null, diskFree: null };
 const ping = (outcome: PingFacts['outcome']): PingFacts => ({ outcome, detail: '', podman: false });
 const prefs = (prefer: Preferences['rootless']['prefer'] = 'auto'): Preferences => ({ rootless: { prefer, host: null }, disabledFixes: [] });
 
@@ -25,7 +26,7 @@ function facts(overrides: Partial<Facts> = {}): Facts {
     rootless: { xdgRuntimeDir: '/run/user/1000', socketPath: '/run/user/1000/docker.sock', socket: ping('enoent'), contextHost: null, setupTool: '/usr/bin/dockerd-rootless-setuptool.sh', rootlessScript: '/usr/bin/dockerd-rootless.sh', newuidmap: '/usr/bin/newuidmap', newgidmap: '/usr/bin/newgidmap', subuidCount: 65536, subgidCount: 65536, userUnit: false },
     environment: { wsl: null, snap: false, desktop: null, alternatives: [] },
     install: { dockerd: '/usr/bin/dockerd', dockerCli: '/usr/bin/docker' },
-    logs: { lines: [], daemonJsonError: null },
+    logs: noLogs,
     tlsLeftovers: [],
     ...overrides,
   };
@@ -49,8 +50,8 @@ const table: Array<[string, Facts, Cause, Preferences?]> = [
   ['no dockerd anywhere', facts({ install: { dockerd: null, dockerCli: '/usr/bin/docker' }, service: noSystemd() }), 'daemon-not-installed'],
   ['systemd unit inactive', base, 'service-stopped'],
   ['no systemd, socket gone', facts({ service: noSystemd() }), 'service-stopped'],
-  ['systemd unit failed', facts({ service: { ...base.service!, docker: { active: 'failed', enabled: 'enabled', result: 'exit-code', load: 'loaded' } }, logs: { lines: ['failed to start daemon'], daemonJsonError: null } }), 'service-failed'],
-  ['daemon.json broken, no systemd', facts({ service: noSystemd(), logs: { lines: [], daemonJsonError: { path: '/etc/docker/daemon.json', message: 'Unexpected token }' } } }), 'service-failed'],
+  ['systemd unit failed', facts({ service: { ...base.service!, docker: { active: 'failed', enabled: 'enabled', result: 'exit-code', load: 'loaded' } }, logs: { ...noLogs!, attempt: ['failed to start daemon: x'], lines: ['failed to start daemon: x'] } }), 'service-failed'],
+  ['daemon.json broken, no systemd', facts({ service: noSystemd(), logs: { ...noLogs!, daemonJsonError: { path: '/etc/docker/daemon.json', message: 'Unexpected token }' } } }), 'service-failed'],
   ['not in the group', facts({ ping: ping('eacces'), socket: socketThere(), groups: { docker: { name: 'docker', gid: 998, members: [] }, inDatabase: false, inProcess: false, session: ['ada'] } }), 'socket-permission'],
   ['in /etc/group, not in session', facts({ ping: ping('eacces'), socket: socketThere(), groups: { docker: { name: 'docker', gid: 998, members: ['ada'] }, inDatabase: true, inProcess: false, session: ['ada'] } }), 'group-not-active'],
   ['rootless up, client on the rootful socket', facts({ ping: ping('eacces'), socket: socketThere(), groups: { docker: { name: 'docker', gid: 998, members: [] }, inDatabase: false, inProcess: false, session: ['ada'] }, rootless: { ...base.rootless!, socket: ping('ok') } }), 'rootless-host-unset'],
@@ -293,5 +294,59 @@ describe('diagnose: fixes', () => {
     const blockedWords = blocked ? [blocked.ownerName ?? String(blocked.uid), `d${modeString(blocked.mode).slice(1)}`] : [];
     const literal = new Set([...LITERAL_WORDS, ...SYSTEMD_WORDS, 'ada', 'colima', 'OpenRC', input.endpoint.context ?? 'ada', ...blockedWords]);
     expect(lines.flatMap((line) => untranslatedWords(line, literal).map((word) => `${word} in: ${line}`))).toEqual([]);
+  });
+});
+
+describe('service-failed: the reason from the daemon\'s own words', () => {
+  const failedUnit = { ...base.service!, docker: { active: 'failed', enabled: 'enabled', result: 'exit-code', load: 'loaded' } };
+  const failedWith = (attempt: string[], logs: Partial<NonNullable<Facts['logs']>> = {}) => diagnose(facts({ service: failedUnit, logs: { ...noLogs!, attempt, lines: attempt, ...logs } }), prefs(), t);
+
+  it('pid file held by another program: name it, remove the file, then start', () => {
+    const d = failedWith(['failed to start daemon: pid file found, ensure docker is not running or delete /var/run/docker.pid'], { pidOwner: { pid: 42, comm: 'sleep' } });
+    expect(d).toMatchObject({ cause: 'service-failed', reason: 'pid-file', proof: expect.stringContaining('pid file found') });
+    expect(d.summary).toMatch(/PID 42.*sleep/);
+    expect(d.fixes[0]).toMatchObject({ id: 'remove-pid-file', commands: [['sudo', 'rm', '-f', '/var/run/docker.pid'], ['sudo', 'systemctl', 'start', 'docker.service']] });
+  });
+
+  it('pid file held by a live dockerd: never remove it', () => {
+    const d = failedWith(['failed to start daemon, ensure docker is not running or delete /var/run/docker.pid: process with PID 7 is still running'], { pidOwner: { pid: 7, comm: 'dockerd' } });
+    expect(d.fixes.map((f) => f.id)).toEqual(['stop-other-dockerd']);
+  });
+
+  it('start-limit beside the reason adds reset-failed to its start', () => {
+    const d = failedWith(['failed to start daemon: Error initializing network controller: error obtaining controller instance: failed to create NAT chain DOCKER: Iptables not found', 'docker.service: Start request repeated too quickly.']);
+    expect(d.reason).toBe('iptables');
+    expect(d.fixes.at(-1)?.commands[0]).toEqual(['sudo', 'systemctl', 'reset-failed', 'docker.service', 'docker.socket']);
+    expect(failedWith(['docker.service: Start request repeated too quickly.']).reason).toBe('start-limit');
+  });
+
+  it('hosts in daemon.json with -H: the drop-in clears ExecStart, keeps the other flags, then daemon-reload', () => {
+    const d = failedWith(['unable to configure the Docker daemon with file /etc/docker/daemon.json: the following directives are specified both as a flag and in the configuration file: hosts: (from flag: [fd://], from file: [unix:///var/run/docker.sock])'], { execStart: '/usr/bin/dockerd -H fd:// --containerd=/run/containerd/containerd.sock' });
+    expect(d.reason).toBe('flag-and-file-conflict');
+    expect(d.fixes[0]?.files?.[0]).toEqual({ path: '/etc/systemd/system/docker.service.d/docker.conf', content: expect.stringContaining('[Service]\nExecStart=\nExecStart=/usr/bin/dockerd --containerd=/run/containerd/containerd.sock\n') });
+    expect(d.fixes[0]?.commands[0]).toEqual(['sudo', 'systemctl', 'daemon-reload']);
+  });
+
+  it('an unknown key names the closest valid one', () => {
+    const d = failedWith(["unable to configure the Docker daemon with file /etc/docker/daemon.json: the following directives don't match any configuration option: debugg"], { daemonJson: { path: '/etc/docker/daemon.json', syntax: null, unknownKeys: [{ key: 'debugg', closest: 'debug' }], hosts: false, dataRoot: null, storageDriver: null } });
+    expect(d.summary).toMatch(/"debugg".*"debug"/);
+  });
+
+  it('a full disk says how much is free and where', () => {
+    const d = failedWith(['time="x" level=warning msg="x" error="write /var/lib/docker/x: no space left on device"'], { diskFree: { path: '/var/lib/docker', freeBytes: 0, totalBytes: 1048576 } });
+    expect(d.summary).toMatch(/\/var\/lib\/docker.*0 B free of 1 MiB/);
+  });
+
+  it('nothing known: unknown, the telling lines shown, nothing guessed', () => {
+    const d = failedWith(['something odd happened: failed']);
+    expect(d.reason).toBe('unknown');
+    expect(d.evidence.join('\n')).toMatch(/something odd happened/);
+  });
+
+  it('daemon.json broken before anything ran: say so first, the repair before the start', () => {
+    const d = diagnose(facts({ logs: { ...noLogs!, daemonJson: { path: '/etc/docker/daemon.json', syntax: { message: "Expected ',' or '}' after property value", line: 3, column: 3 }, unknownKeys: [], hosts: false, dataRoot: null, storageDriver: null } } }), prefs(), t);
+    expect(d).toMatchObject({ cause: 'service-failed', reason: 'daemon-json' });
+    expect(d.summary).toMatch(/cannot start until this is fixed.*line 3, column 3/);
+    expect(d.fixes.map((f) => f.id)).toEqual(['edit-daemon-json', 'start-service']);
   });
 });

@@ -8,7 +8,7 @@ import * as F from '../../src/core/fixes.js';
 import { translator } from '../../src/core/messages/index.js';
 import { envFileLines, writeEnvFile } from '../../src/io/envfile.js';
 import { colourLevel, commandLine, shellQuote } from '../../src/io/render.js';
-import { tellingLines } from '../../src/probes/logs.js';
+import { tellingLines } from '../../src/core/daemon-log.js';
 import { parseSystemctlShow } from '../../src/probes/service.js';
 import { subordinateCount } from '../../src/probes/etc-files.js';
 import { wslVersion } from '../../src/probes/environment.js';
@@ -135,7 +135,7 @@ describe('probe parsers', () => {
 
   it('keeps the log lines that say why dockerd died', () => {
     const log = 'time="x" level=info msg="Starting up"\nunable to configure the Docker daemon with file /etc/docker/daemon.json: invalid character \'}\'\ndocker.service: Main process exited, code=exited, status=1/FAILURE\n';
-    expect(tellingLines(log)).toHaveLength(2);
+    expect(tellingLines(log.split('\n'))).toHaveLength(2);
   });
 });
 
