@@ -29,11 +29,11 @@ const envOut: OptionHelp = { type: 'string', value: '{file}', help: 'help.opt.en
 
 export const COMMANDS = {
   doctor: {
-    synopsis: ['dockhook doctor [--json]'],
+    synopsis: ['dockhook doctor [--json] [--logs]'],
     about: 'help.doctor.about',
     description: 'help.doctor.description',
-    options: { json: { type: 'boolean', help: 'help.opt.doctor-json' } },
-    examples: [['dockhook doctor', 'help.ex.doctor'], ['dockhook doctor --json | jq -r .diagnosis.cause', 'help.ex.doctor-json']],
+    options: { json: { type: 'boolean', help: 'help.opt.doctor-json' }, logs: { type: 'boolean', help: 'help.opt.doctor-logs' } },
+    examples: [['dockhook doctor', 'help.ex.doctor'], ['dockhook doctor --logs', 'help.ex.doctor-logs'], ['dockhook doctor --json | jq -r .diagnosis.cause', 'help.ex.doctor-json']],
     exits: [['0', 'help.exit.reachable'], ['1', 'help.exit.unreachable'], ['2', 'help.exit.usage']],
   },
   fix: {

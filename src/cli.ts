@@ -73,7 +73,7 @@ async function run(ctx: AppContext, argv: string[]): Promise<number> {
       const parsed = optionsOf('doctor', rest);
       if (parsed.values.help) return showHelp(ctx, 'doctor');
       const { doctorCommand } = await import('./commands/doctor.js');
-      return doctorCommand(ctx, { json: parsed.values.json === true });
+      return doctorCommand(ctx, { json: parsed.values.json === true, logs: parsed.values.logs === true });
     }
     case 'fix': {
       const parsed = optionsOf('fix', rest);

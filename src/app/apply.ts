@@ -15,6 +15,7 @@ import { openPrivateLog } from '../io/private-file.js';
 import { commandLine } from '../io/render.js';
 import { concreteArgv } from '../core/privilege.js';
 import { detachedLine, envLines } from '../core/shell-syntax.js';
+import { fileDirArgv, fileWriteArgv } from './present.js';
 
 export interface ApplyOptions {
   config: Config;
@@ -90,11 +91,37 @@ function startDetached(argv: readonly string[], detach: NonNullable<Fix['detach'
   });
 }
 
+/** Runs a command with `input` on its stdin (a file's shown content for tee); its stdout is not shown again. */
+function runWithInput(argv: readonly string[], input: string, env: NodeJS.ProcessEnv): Promise<number> {
+  return new Promise((resolve) => {
+    const [file, ...args] = argv;
+    if (!file) return resolve(127);
+    // sudo may ask for a password on the terminal (it opens /dev/tty itself), so stdin can carry the content.
+    const child = spawn(file, args, { stdio: ['pipe', 'ignore', 2], env });
+    child.on('error', (error: NodeJS.ErrnoException) => resolve(error.code === 'ENOENT' ? 127 : 126));
+    child.on('close', (code, signal) => resolve(exitStatus(code, signal)));
+    child.stdin?.on('error', () => {});
+    child.stdin?.end(input);
+  });
+}
+
 export async function applyFix(fix: Fix, options: ApplyOptions): Promise<Applied> {
   const { t, say } = options;
   let background: Applied['background'] = null;
   // `newgrp docker` and friends are for the person's own shell; dockhook applies env and retry.
   const commands = fix.personal ? [] : fix.commands;
+  // Files first, each written by tee from the content the person was shown.
+  for (const file of fix.personal ? [] : fix.files ?? []) {
+    for (const [argv, input] of [[fileDirArgv(file.path, fix.privileged), null], [fileWriteArgv(file.path, fix.privileged), file.content]] as const) {
+      const concrete = concreteArgv(argv, { sudo: options.config.sudo, uid: options.uid, dockerBinary: options.dockerBinary });
+      say(t('apply.running', { command: commandLine(concrete) }));
+      const status = input === null ? (await runInherit(concrete, childEnv(options.env))).status : await runWithInput(concrete, input, childEnv(options.env));
+      if (status !== 0) {
+        say(t('apply.failed-again', { command: commandLine(concrete), status }));
+        return { outcome: { kind: 'failed', argv: [...argv], status }, background: null };
+      }
+    }
+  }
   for (const [index, argv] of commands.entries()) {
     const concrete = concreteArgv(argv, { sudo: options.config.sudo, uid: options.uid, dockerBinary: options.dockerBinary });
     if (fix.detach && index === 0) {

@@ -34,6 +34,11 @@ export function renderOffered(offered: readonly Offered[], t: Translate, c: Pale
       fix.persistent && !fix.manual && !fix.rootEquivalent ? t('report.fix-lasts') : null,
     ].filter(Boolean).join(' ');
     lines.push(`${indent}${number}. ${fix.title}${marks ? ` ${marks}` : ''}`);
+    // A file the fix writes is shown whole before the commands that follow it.
+    for (const file of fix.files ?? []) {
+      lines.push(`${indent}   ${c.cmd(commandLine(concrete(fileWriteArgv(file.path, fix.privileged))))} ${t('report.fix-file')}`);
+      for (const row of file.content.replace(/\n$/, '').split('\n')) lines.push(`${indent}     ${c.dim('│')} ${row}`);
+    }
     const commands = fix.commands.map((argv, index) => (fix.detach && index === 0 ? detachedLine(concrete(argv), fix.detach) : commandLine(concrete(argv))));
     for (const line of commands) lines.push(`${indent}   ${c.cmd(line)}`);
     const env = { ...fix.env };
@@ -41,4 +46,15 @@ export function renderOffered(offered: readonly Offered[], t: Translate, c: Pale
     if (Object.keys(env).length > 0) lines.push(`${indent}   ${c.cmd(t('report.fix-env', { changes: envLines(shell, env) }))}`);
   }
   return lines;
+}
+
+/** How a file of a fix is written: tee(1) with the shown content on its stdin, through sudo when the fix needs root. */
+export function fileWriteArgv(path: string, privileged: boolean): string[] {
+  return privileged ? ['sudo', 'tee', path] : ['tee', path];
+}
+
+/** The directory a file of a fix goes into is made first. */
+export function fileDirArgv(path: string, privileged: boolean): string[] {
+  const dir = path.replace(/\/[^/]*$/, '') || '/';
+  return privileged ? ['sudo', 'mkdir', '-p', dir] : ['mkdir', '-p', dir];
 }

@@ -1,4 +1,4 @@
-// `dockhook doctor [--json]`: probe the current endpoint, report, diagnose. The report is the
+// `dockhook doctor [--json] [--logs]`: probe the current endpoint, report, diagnose. The report is the
 // point of the command, so it goes to stdout (`dockhook doctor | less`); problems go to stderr.
 import { writeOut } from '../io/stderr.js';
 import type { AppContext } from '../app/context.js';
@@ -6,6 +6,8 @@ import { concreteArgv } from '../core/privilege.js';
 import { investigate, type Investigation } from '../app/investigate.js';
 import { isReachable } from '../core/diagnose.js';
 import { renderFixes } from '../app/present.js';
+import type { Translate as AppTranslate } from '../core/messages/index.js';
+import type { Palette } from '../io/render.js';
 import { endpointSource } from '../core/situation.js';
 
 export function diagnosisJson(inv: Investigation): object {
@@ -17,6 +19,7 @@ export function diagnosisJson(inv: Investigation): object {
     diagnosis: {
       cause: diagnosis.cause,
       reason: diagnosis.reason,
+      proof: diagnosis.proof,
       summary: diagnosis.summary,
       evidence: diagnosis.evidence,
       fixes: diagnosis.fixes.map((fix) => ({
@@ -33,25 +36,31 @@ export function diagnosisJson(inv: Investigation): object {
         waitFor: fix.waitFor,
         detach: fix.detach,
         personal: fix.personal,
+        files: fix.files ?? [],
       })),
     },
   };
 }
 
-export async function doctorCommand(ctx: AppContext, options: { json: boolean }): Promise<number> {
+export async function doctorCommand(ctx: AppContext, options: { json: boolean; logs: boolean }): Promise<number> {
   const { config } = await ctx.loadConfig();
   const t = ctx.t(config);
   const inv = await investigate(ctx.sys, [], config, t);
   const reachable = isReachable(inv.facts.ping);
   if (options.json) {
-    writeOut(`${JSON.stringify(diagnosisJson(inv), null, 2)}\n`);
+    const json = diagnosisJson(inv) as Record<string, unknown>;
+    if (options.logs) json.logs = { source: inv.facts.logs?.source ?? null, attempt: inv.facts.logs?.attempt ?? [] };
+    writeOut(`${JSON.stringify(json, null, 2)}\n`);
     return reachable ? 0 : 1;
   }
   const c = await ctx.colours('stdout');
   const lines = [c.bold(t('report.title')), t('report.endpoint', { url: inv.endpoint.url, source: endpointSource(t, inv.endpoint) })];
   for (const probe of inv.probes) lines.push(`  ${probe.ok ? c.ok('✓') : c.bad('✗')} ${probe.id.padEnd(14)} ${probe.detail} ${c.dim(`${probe.ms} ms`)}`);
   const { diagnosis } = inv;
-  lines.push(t('report.cause', { cause: reachable ? c.ok(diagnosis.cause) : c.bad(diagnosis.cause), summary: diagnosis.summary }));
+  const cause = diagnosis.reason ? `${diagnosis.cause} (${diagnosis.reason})` : diagnosis.cause;
+  lines.push(t('report.cause', { cause: reachable ? c.ok(cause) : c.bad(cause), summary: diagnosis.summary }));
+  // The daemon's own line that proves the reason, right under it.
+  if (diagnosis.proof) lines.push(`  ${c.dim(t('report.proof', { line: diagnosis.proof }))}`);
   if (!reachable || diagnosis.evidence.length > 3) {
     lines.push(t('report.evidence'));
     for (const line of diagnosis.evidence) lines.push(`  - ${line}`);
@@ -60,6 +69,14 @@ export async function doctorCommand(ctx: AppContext, options: { json: boolean })
     lines.push(t('report.fixes'));
     lines.push(...renderFixes(diagnosis.fixes, t, c, (argv) => concreteArgv(argv, { sudo: config.sudo, uid: ctx.sys.user.uid, dockerBinary: 'docker' })));
   }
+  if (options.logs) lines.push(...logReport(inv, t, c));
   writeOut(`${lines.join('\n')}\n`);
   return reachable ? 0 : 1;
+}
+
+/** `--logs`: every line of the latest start attempt, unshortened, and where it was read. */
+function logReport(inv: Investigation, t: AppTranslate, c: Palette): string[] {
+  const logs = inv.facts.logs;
+  if (!logs || logs.source === null || logs.attempt.length === 0) return [t('report.logs-none')];
+  return [t('report.logs', { source: logs.source }), ...logs.attempt.map((line) => `  ${c.dim('│')} ${line}`)];
 }

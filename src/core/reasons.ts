@@ -150,7 +150,7 @@ export const SERVICE_REASONS: readonly ReasonRule[] = [
       const fixes: Fix[] = [manual('set-storage-driver', t('fix.set-storage-driver', { path }))];
       if (/overlay/.test(`${driver ?? ''} ${detail}`)) fixes.unshift(makeFix({ id: 'modprobe-overlay', title: t('fix.modprobe-overlay'), commands: [['sudo', 'modprobe', 'overlay'], ...then.commands], privileged: true }));
       else fixes.push(then);
-      return { why: t('reason.storage-driver', { driver: driver ?? '?', detail }), fixes };
+      return { why: t('reason.storage-driver', { detail }), fixes };
     },
   },
   {

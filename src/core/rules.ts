@@ -259,7 +259,7 @@ export const RULES = [
         const message = json?.syntax?.message ?? jsonError?.message ?? '';
         const keys = json?.unknownKeys.map((u) => u.key).join(', ') ?? '';
         match = { reason: 'daemon-json', line: '', params: { path: json?.path ?? jsonError?.path ?? '/etc/docker/daemon.json', message: json?.syntax || jsonError ? message : `the following directives don't match any configuration option: ${keys}` } };
-        if (jsonError && !json) ev.add(t('evidence.daemon-json', { path: jsonError.path, message: jsonError.message }));
+        ev.add(t('evidence.daemon-json', { path: match.params.path!, message: match.params.message! }));
       }
       const tried = s.unit === null ? diedInLog(s) : s.unit.active === 'failed';
       if (match === null) {

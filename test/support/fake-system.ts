@@ -70,6 +70,8 @@ export interface FakeMachine {
   processes?: FakeProcess[];
   /** Milliseconds each sys.now() call advances the clock by. */
   tick?: number;
+  /** Mount point → free and total bytes; statfs of a path answers for the longest mount point above it. */
+  disks?: Record<string, { freeBytes: number; totalBytes: number }>;
 }
 
 export interface FakeSystem extends System {
@@ -237,6 +239,11 @@ export function fakeSystem(machine: FakeMachine = {}): FakeSystem {
         if (found && found.node.kind === 'file' && may(found.node, 1)) return candidate;
       }
       return null;
+    },
+    diskSpace: async (path: string) => {
+      if (resolve(path, true) === null) return null;
+      const mount = Object.keys(machine.disks ?? {}).filter((m) => path === m || path.startsWith(m.endsWith('/') ? m : `${m}/`)).sort((a, b) => b.length - a.length)[0];
+      return mount === undefined ? null : machine.disks![mount]!;
     },
     now: () => (clock += machine.tick ?? 1),
   } as FakeSystem;

@@ -291,25 +291,37 @@ describe('probeInstall', () => {
 });
 
 describe('probeLogs', () => {
-  it('under systemd: the journal, only the telling lines', async () => {
-    const journal = 'time="2026-01-01T00:00:00Z" level=info msg="Starting up"\nfailed to start daemon: Error initializing network controller: iptables not found\ndocker.service: Start request repeated too quickly.\n';
-    const sys = fakeSystem({ files: { '/run/systemd/system': dir() }, commands: [{ argv: ['journalctl', '-u', 'docker.service', '-n', '30', '--no-pager', '-o', 'cat'], stdout: journal }] });
+  const JOURNAL = ['journalctl', '-u', 'docker.service', '-n', '300', '--no-pager', '-o', 'json'];
+  const entry = (MESSAGE: string, invocation: string) => JSON.stringify({ MESSAGE, _SYSTEMD_INVOCATION_ID: invocation });
+
+  it('under systemd: the journal of the latest start only, its telling lines', async () => {
+    const journal = [
+      entry('failed to start daemon: pid file found, ensure docker is not running or delete /var/run/docker.pid', 'old'),
+      entry('time="2026-01-01T00:00:00Z" level=info msg="Starting up"', 'new'),
+      entry('failed to start daemon: Error initializing network controller: iptables not found', 'new'),
+      JSON.stringify({ MESSAGE: 'docker.service: Start request repeated too quickly.', INVOCATION_ID: 'new' }),
+    ].join('\n');
+    const sys = fakeSystem({ files: { '/run/systemd/system': dir() }, commands: [{ argv: JOURNAL, stdout: journal }] });
     const facts = await probeLogs(sys, 100);
+    expect(facts.source).toBe('journalctl -u docker.service');
+    expect(facts.attempt).toHaveLength(3);
     expect(facts.lines).toEqual(['failed to start daemon: Error initializing network controller: iptables not found', 'docker.service: Start request repeated too quickly.']);
     expect(facts.daemonJsonError).toBeNull();
     expect(sys.log.reads).not.toContain('/var/log/docker.log');
   });
 
-  it('without systemd: /var/log/docker.log, and journalctl is never run', async () => {
-    const sys = fakeSystem({ files: { '/var/log/docker.log': 'level=fatal msg="unable to configure the Docker daemon with file /etc/docker/daemon.json"\n' } });
-    expect((await probeLogs(sys, 100)).lines).toHaveLength(1);
+  it('without systemd: /var/log/docker.log from its last start, and journalctl is never run', async () => {
+    const sys = fakeSystem({ files: { '/var/log/docker.log': 'time="1" level=info msg="Starting up"\nfailed to start daemon: old\ntime="2" level=info msg="Starting up"\nlevel=fatal msg="unable to configure the Docker daemon with file /etc/docker/daemon.json"\n' } });
+    const facts = await probeLogs(sys, 100);
+    expect(facts.lines).toEqual(['level=fatal msg="unable to configure the Docker daemon with file /etc/docker/daemon.json"']);
+    expect(facts.attempt.join('\n')).not.toMatch(/old/);
     expect(sys.log.runs).toEqual([]);
   });
 
   it('a daemon.json that does not parse, with where', async () => {
     const facts = await probeLogs(fakeSystem({ files: { '/etc/docker/daemon.json': '{ "storage-driver": "vfs", }' } }), 100);
     expect(facts.daemonJsonError?.path).toBe('/etc/docker/daemon.json');
-    expect(facts.daemonJsonError?.message).toMatch(/JSON/);
+    expect(facts.daemonJson?.syntax).toMatchObject({ line: 1, column: 28 });
   });
 
   it('an empty or valid daemon.json is no error', async () => {
@@ -318,8 +330,24 @@ describe('probeLogs', () => {
   });
 
   it('journalctl failing leaves no lines rather than an error', async () => {
-    const sys = fakeSystem({ files: { '/run/systemd/system': dir() }, commands: [{ argv: ['journalctl', '-u', 'docker.service', '-n', '30', '--no-pager', '-o', 'cat'], code: 1, stderr: 'No journal files were found.' }] });
-    expect(await probeLogs(sys, 100)).toEqual({ lines: [], daemonJsonError: null });
+    const sys = fakeSystem({ files: { '/run/systemd/system': dir() }, commands: [{ argv: JOURNAL, code: 1, stderr: 'No journal files were found.' }] });
+    expect(await probeLogs(sys, 100)).toMatchObject({ source: null, attempt: [], lines: [], daemonJsonError: null });
+  });
+
+  it('a pid file: who holds the PID it names', async () => {
+    const sys = fakeSystem({ files: { '/var/log/docker.log': 'failed to start daemon: pid file found, ensure docker is not running or delete /var/run/docker.pid\n', '/var/run/docker.pid': '77\n' }, processes: [{ pid: 77, comm: 'sleep' }] });
+    expect((await probeLogs(sys, 100)).pidOwner).toEqual({ pid: 77, comm: 'sleep' });
+  });
+
+  it('a full disk: the free space of the nearest existing directory', async () => {
+    const sys = fakeSystem({ files: { '/var/log/docker.log': 'level=error msg="x" error="write /srv/docker/containerd/meta.db: no space left on device"\n', '/srv': dir() }, disks: { '/srv': { freeBytes: 0, totalBytes: 1 << 20 } } });
+    expect((await probeLogs(sys, 100)).diskFree).toEqual({ path: '/srv', freeBytes: 0, totalBytes: 1 << 20 });
+  });
+
+  it('hosts beside -H: the unit\'s ExecStart, for the drop-in', async () => {
+    const journal = entry('unable to configure the Docker daemon with file /etc/docker/daemon.json: the following directives are specified both as a flag and in the configuration file: hosts: (from flag: [fd://], from file: [unix:///x])', 'a');
+    const sys = fakeSystem({ files: { '/run/systemd/system': dir() }, commands: [{ argv: JOURNAL, stdout: journal }, { argv: ['systemctl', 'show', '-p', 'ExecStart', '--value', 'docker.service'], stdout: '{ path=/usr/bin/dockerd ; argv[]=/usr/bin/dockerd -H fd:// --containerd=/run/containerd/containerd.sock ; ignore_errors=no ; start_time=[n/a] ; stop_time=[n/a] ; pid=0 ; code=(null) ; status=0/0 }\n' }] });
+    expect((await probeLogs(sys, 100)).execStart).toBe('/usr/bin/dockerd -H fd:// --containerd=/run/containerd/containerd.sock');
   });
 });
 

@@ -34,7 +34,7 @@ export const en = {
   'reason.flag-and-file-conflict': '"{directive}" is set both by a flag of the service ({flag}) and in {path}, and dockerd accepts only one',
   'reason.storage-driver-removed': 'this daemon is set to use the "{driver}" storage driver, which Docker Engine no longer has',
   'reason.storage-driver-several': '{root} holds the data of several storage drivers ({drivers}) and none is chosen',
-  'reason.storage-driver': 'its storage driver ({driver}) cannot run here: {detail}',
+  'reason.storage-driver': 'the storage driver it is set to use cannot run here: {detail}',
   'reason.iptables-missing': 'dockerd manages iptables (the default), but no iptables program is installed',
   'reason.iptables': 'dockerd could not set up its iptables rules: {detail}',
   'reason.containerd-dial': 'dockerd cannot reach containerd at {socket}',
@@ -206,6 +206,10 @@ export const en = {
   'report.fix-root-equivalent': '(grants root-equivalent rights)',
   'report.fix-lasts': '(lasts)',
   'report.fix-env': 'in this shell: {changes}',
+  'report.fix-file': 'with these lines on its input:',
+  'report.proof': 'dockerd said: {line}',
+  'report.logs': 'the latest start attempt, from {source}:',
+  'report.logs-none': 'no log of a start attempt was found (the journal of docker.service, /var/log/docker.log)',
 
   // --- probes (report lines) ---
 
@@ -305,8 +309,10 @@ export const en = {
   'help.doctor.about': 'check this machine: every probe, the cause, and the fixes',
   'help.doctor.description': 'Probes the endpoint docker would use now (DOCKER_HOST, DOCKER_CONTEXT, the current context, or the default socket), then prints each probe, the cause with its evidence, and the fixes with their exact commands. Needs no daemon and changes nothing.',
   'help.opt.doctor-json': 'one JSON object: `endpoint`, `reachable`, `probes`, `diagnosis`',
+  'help.opt.doctor-logs': 'also the whole log of the daemon\'s latest start attempt',
   'help.ex.doctor': 'the full report',
   'help.ex.doctor-json': 'only the cause id',
+  'help.ex.doctor-logs': 'the report and the log of the failed start',
   'help.fix.about': 'diagnose, then offer the fix and apply it on yes',
   'help.fix.description': 'Diagnoses like doctor, shows the fixes with their exact commands, and asks on the terminal before applying the first one. Adding you to the docker group grants root-equivalent rights: it is never applied without an explicit yes.',
   'help.opt.fix-yes': 'apply the first fix without asking (never the docker group)',

@@ -34,7 +34,7 @@ export const zh = {
   'reason.flag-and-file-conflict': '"{directive}" 既由服务的启动参数（{flag}）设置，又写在 {path} 里，而 dockerd 只接受其中一处',
   'reason.storage-driver-removed': '这个守护进程被设置为使用 "{driver}" 存储驱动，而 Docker Engine 已经移除了它',
   'reason.storage-driver-several': '{root} 里有多种存储驱动的数据（{drivers}），却没有指定用哪一种',
-  'reason.storage-driver': '它的存储驱动（{driver}）无法在这里运行：{detail}',
+  'reason.storage-driver': '它被设置使用的存储驱动无法在这里运行：{detail}',
   'reason.iptables-missing': 'dockerd 要管理 `iptables`（默认如此），但系统里没有安装 `iptables` 程序',
   'reason.iptables': 'dockerd 无法建立它的 `iptables` 规则：{detail}',
   'reason.containerd-dial': 'dockerd 连不上 {socket} 上的 `containerd`',
@@ -206,6 +206,10 @@ export const zh = {
   'report.fix-lasts': '（持久生效）',
   'report.fix-root-equivalent': '（授予等同 root 的权限）',
   'report.fix-env': '在当前 shell 中：{changes}',
+  'report.fix-file': '其输入为以下内容：',
+  'report.proof': 'dockerd 的原话：{line}',
+  'report.logs': '最近一次启动尝试的日志，来自 {source}：',
+  'report.logs-none': '没有找到启动尝试的日志（docker.service 的日志、/var/log/docker.log）',
 
   // --- probes (report lines) ---
 
@@ -306,8 +310,10 @@ export const zh = {
   'help.doctor.about': '检查本机：每项探测、原因及修复方法',
   'help.doctor.description': '探测 docker 当前会使用的端点（DOCKER_HOST、DOCKER_CONTEXT、当前上下文或默认套接字），然后列出每项探测结果、原因及其证据，以及附带确切命令的修复方法。不需要守护进程在运行，也不做任何改动。',
   'help.opt.doctor-json': '输出一个 JSON 对象：`endpoint`、`reachable`、`probes`、`diagnosis`',
+  'help.opt.doctor-logs': '同时输出守护进程最近一次启动尝试的完整日志',
   'help.ex.doctor': '完整报告',
   'help.ex.doctor-json': '只输出原因 id',
+  'help.ex.doctor-logs': '报告以及启动失败时的日志',
   'help.fix.about': '诊断，然后给出修复方法，经确认后执行',
   'help.fix.description': '像 doctor 一样诊断，列出修复方法及其确切命令，并在终端上询问后才执行第一项。把你加入 docker 用户组等同于授予 root 权限：没有明确的确认，绝不会执行。',
   'help.opt.fix-yes': '不询问，直接执行第一项修复（加入 docker 用户组除外）',

@@ -23,6 +23,8 @@ if [ "$(cat /run/.dockhook-world 2>/dev/null)" != "$W" ]; then
   exit 3
 fi
 START_TIMEOUT_S=30
+# A daemon that takes longer to fail (dockerd 20.10 dials a missing containerd for 60 s) needs more.
+[ -f "$W/state/start-timeout-s" ] && START_TIMEOUT_S=$(cat "$W/state/start-timeout-s")
 
 # alive PID [COMM]: the process exists, is not a zombie and, when COMM is given, is what we
 # started (a pid may be reused). Right after `setsid prog &` the child is still called bash or
@@ -81,10 +83,17 @@ rootful-start)
   if [ -f "$pidfile" ] && alive "$(cat "$pidfile")" dockerd; then exit 0; fi
   extra=()
   [ -f "$W/state/dockerd-args" ] && mapfile -t extra <"$W/state/dockerd-args"
+  # Each start is one invocation, as systemd would log it: where this start's output begins in
+  # the log, and its id (the stand-in journalctl serves -o json from these).
+  touch "$log"
+  echo "$(stat -c %s "$log") $(tr -d - </proc/sys/kernel/random/uuid)" >>"$W/logs/dockerd.invocations"
   # The flags: no iptables or bridge (the machine's network stays as it is), vfs
   # (works on any file system, no overlay mounts), all state in the world's directory. The
   # socket is the default path, which only this world sees. dockerd starts its own containerd.
-  setsid /usr/sbin/dockerd --iptables=false --bridge=none --storage-driver=vfs \
+  # state/dockerd-path: the PATH dockerd sees (a test hides iptables from it this way).
+  dpath=$PATH
+  [ -f "$W/state/dockerd-path" ] && dpath=$(cat "$W/state/dockerd-path")
+  setsid env PATH="$dpath" /usr/sbin/dockerd --iptables=false --bridge=none --storage-driver=vfs \
     -H "unix://$SOCK" --data-root "$W/rootful/data" --exec-root "$W/rootful/exec" \
     --pidfile "$W/rootful/docker.pid" --group docker "${extra[@]}" \
     >>"$log" 2>&1 </dev/null &

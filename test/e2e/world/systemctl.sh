@@ -174,6 +174,15 @@ show)
           else v=$(cat "$W/state/rootful.pid"); fi
         fi
         ;;
+      ExecStart)
+        # What systemd shows: the command line the unit runs (here, ctl.sh's dockerd).
+        v=""
+        if [ $user_mode = 0 ] && [ "$u" = docker.service ]; then
+          extra=""
+          [ -f "$W/state/dockerd-args" ] && extra=" $(tr '\n' ' ' <"$W/state/dockerd-args")"
+          v="{ path=/usr/sbin/dockerd ; argv[]=/usr/sbin/dockerd --iptables=false --bridge=none --storage-driver=vfs -H unix:///var/run/docker.sock --data-root $W/rootful/data --exec-root $W/rootful/exec --pidfile $W/rootful/docker.pid --group docker${extra% } ; ignore_errors=no ; start_time=[n/a] ; stop_time=[n/a] ; pid=0 ; code=(null) ; status=0/0 }"
+        fi
+        ;;
       FragmentPath)
         v=""
         if [ "$load" = loaded ]; then

@@ -1,0 +1,188 @@
+// A real dockerd refuses to start, for real reasons, under the stand-in systemctl; its journal is
+// what that dockerd printed. `dockhook doctor` must name the reason from dockerd's own line, show
+// that line, and offer the fix for it — and never a line from an earlier attempt. One world serves
+// the quick cases one after another (each start fails in about a second); the containerd case
+// (dockerd dials for 60 s before it gives up) runs in a second world from the start.
+
+import fs from 'node:fs';
+import path from 'node:path';
+import { beforeAll, expect, it } from 'vitest';
+import type { Cause, Reason } from '../../src/core/types.js';
+import { DOCKHOOK, USERS, type RunOptions, type RunResult, type World } from './world.js';
+import { describeWithWorlds, useWorld } from './support.js';
+
+interface Report {
+  reachable: boolean;
+  diagnosis: {
+    cause: Cause;
+    reason: Reason | null;
+    proof: string | null;
+    summary: string;
+    evidence: string[];
+    fixes: Array<{ id: string; commands: string[][]; manual: boolean; files: Array<{ path: string; content: string }> }>;
+  };
+  logs?: { source: string | null; attempt: string[] };
+}
+
+async function doctor(w: World, opts: RunOptions = {}): Promise<Report & { ms: number }> {
+  const r = await w.run([DOCKHOOK, 'doctor', '--json', '--logs'], { timeoutMs: 30_000, ...opts });
+  try {
+    return { ...(JSON.parse(r.stdout) as Report), ms: r.ms };
+  } catch {
+    throw new Error(`doctor --json in ${w.name}: exit ${r.code}\n${r.stdout}\n${r.stderr}`);
+  }
+}
+
+/** Puts the world's dockerd in a state: its daemon.json, extra flags, and the PATH it sees. */
+function configure(w: World, state: { daemonJson?: string; args?: string[]; path?: string }): void {
+  const json = w.hostPath('/etc/docker/daemon.json');
+  if (state.daemonJson === undefined) fs.rmSync(json, { force: true });
+  else w.writeFile('/etc/docker/daemon.json', state.daemonJson);
+  const write = (name: string, content: string | undefined) => {
+    const file = path.join(w.dir, 'state', name);
+    if (content === undefined) fs.rmSync(file, { force: true });
+    else fs.writeFileSync(file, content);
+  };
+  write('dockerd-args', state.args ? `${state.args.join('\n')}\n` : undefined);
+  write('dockerd-path', state.path);
+}
+
+async function startFails(w: World): Promise<RunResult> {
+  const start = await w.run(['systemctl', 'start', 'docker'], { timeoutMs: 60_000 });
+  expect(start.code, `systemctl start should fail here\n${start.stderr}`).toBe(1);
+  expect(start.stderr).toMatch(/Job for docker\.service failed/);
+  return start;
+}
+
+function expectReason(report: Report, reason: Reason, proof: RegExp): void {
+  const where = JSON.stringify(report, null, 2);
+  expect({ cause: report.diagnosis.cause, reason: report.diagnosis.reason }, where).toEqual({ cause: 'service-failed', reason });
+  expect(report.diagnosis.proof ?? '', where).toMatch(proof);
+  // The proof is dockerd's own line from this attempt, and --logs has the whole attempt.
+  expect(report.logs?.attempt ?? [], where).toContain(report.diagnosis.proof);
+}
+
+describeWithWorlds('dockerd refuses to start: the reason from its own last words', () => {
+  const slow = useWorld({ name: 'fail-ctrd', rootful: 'absent', systemd: true, dockerdArgs: ['--containerd=/run/nothing.sock'] });
+  let slowStart: Promise<RunResult>;
+  beforeAll(() => {
+    // Let the stand-in wait for dockerd's own verdict (60 s of dialling) instead of killing it at 30 s.
+    fs.writeFileSync(path.join(slow().dir, 'state', 'start-timeout-s'), '90\n');
+    slowStart = slow().run(['systemctl', 'start', 'docker'], { timeoutMs: 120_000 });
+  });
+
+  const world = useWorld({ name: 'fail-sd', rootful: 'absent', systemd: true });
+
+  it('daemon.json broken before anything ran: said first, with line and column, the repair before a start', async () => {
+    const w = world();
+    configure(w, { daemonJson: '{\n  "debug": true,\n}\n' });
+    const before = await doctor(w, { user: USERS.inGroup });
+    expect(before.diagnosis).toMatchObject({ cause: 'service-failed', reason: 'daemon-json', proof: null });
+    expect(before.diagnosis.summary).toMatch(/cannot start until this is fixed: \/etc\/docker\/daemon\.json is not valid JSON \(line 3, column 1/);
+    expect(before.diagnosis.fixes.map((f) => f.id)).toEqual(['edit-daemon-json', 'start-service']);
+    await startFails(w);
+    const after = await doctor(w);
+    expectReason(after, 'daemon-json', /^unable to configure the Docker daemon with file \/etc\/docker\/daemon\.json: invalid character '}'/);
+    expect(after.diagnosis.summary).toMatch(/tried to start and failed: \/etc\/docker\/daemon\.json is not valid JSON \(line 3, column 1/);
+  });
+
+  it('an unknown directive names the closest valid key, and nothing of the attempt before', async () => {
+    const w = world();
+    configure(w, { daemonJson: '{ "debugg": true }\n' });
+    await startFails(w);
+    const report = await doctor(w);
+    expectReason(report, 'daemon-json', /don't match any configuration option: debugg$/);
+    expect(report.diagnosis.summary).toMatch(/"debugg" \(did you mean "debug"\?\)/);
+    const everything = [...report.diagnosis.evidence, ...(report.logs?.attempt ?? [])].join('\n');
+    expect(everything).not.toMatch(/invalid character/);
+  });
+
+  it('hosts in daemon.json beside -H: the drop-in that clears ExecStart, its content shown, then daemon-reload', async () => {
+    const w = world();
+    configure(w, { daemonJson: '{ "hosts": ["unix:///var/run/docker.sock"] }\n' });
+    await startFails(w);
+    const report = await doctor(w);
+    expectReason(report, 'flag-and-file-conflict', /specified both as a flag and in the configuration file: hosts: \(from flag: \[unix:\/\/\/var\/run\/docker\.sock\], from file: \[unix:\/\/\/var\/run\/docker\.sock\]\)/);
+    const dropIn = report.diagnosis.fixes[0]!;
+    expect(dropIn.id).toBe('hosts-drop-in');
+    expect(dropIn.files[0]?.path).toBe('/etc/systemd/system/docker.service.d/docker.conf');
+    expect(dropIn.files[0]?.content).toMatch(/^\[Service\]\nExecStart=\nExecStart=\/usr\/sbin\/dockerd --iptables=false .*--group docker\n$/m);
+    expect(dropIn.files[0]?.content).not.toMatch(/ -H /);
+    expect(dropIn.commands[0]).toEqual(['sudo', 'systemctl', 'daemon-reload']);
+  });
+
+  it('a storage driver that cannot load', async () => {
+    const w = world();
+    configure(w, { args: ['--storage-driver=devicemapper'] });
+    await startFails(w);
+    expectReason(await doctor(w), 'storage-driver', /^failed to start daemon: error initializing graphdriver: driver not supported/);
+  });
+
+  it('no iptables binary with iptables on', async () => {
+    const w = world();
+    // Only ever without an iptables dockerd could find: this world shares the machine's network.
+    const hidden = await w.run(['sh', '-c', 'PATH=/usr/bin:/bin command -v iptables']);
+    expect(hidden.code, `iptables is visible on /usr/bin:/bin: ${hidden.stdout}`).not.toBe(0);
+    configure(w, { args: ['--iptables=true'], path: '/usr/bin:/bin' });
+    await startFails(w);
+    const report = await doctor(w);
+    expectReason(report, 'iptables', /failed to create NAT chain DOCKER: Iptables not found$/);
+    expect(report.diagnosis.summary).toMatch(/no iptables program is installed/);
+  });
+
+  it('a data-root on a full file system: how much is free, and where', async () => {
+    const w = world();
+    const fill = await w.run(['sh', '-c', 'mkdir -p /run/full && mount -t tmpfs -o size=1m tmpfs /run/full && mkdir /run/full/docker && dd if=/dev/zero of=/run/full/fill bs=4k 2>/dev/null; df --output=avail /run/full | tail -1']);
+    expect(fill.stdout.trim()).toBe('0');
+    configure(w, { args: ['--data-root', '/run/full/docker'] });
+    await startFails(w);
+    const report = await doctor(w);
+    expectReason(report, 'disk-full', /no space left on device/);
+    expect(report.diagnosis.summary).toMatch(/\/run\/full\/docker.* is full \(0 B free of 1 MiB\)|\/run\/full.* is full \(0 B free of 1 MiB\)/);
+  });
+
+  it('a pid file held by another live process: names it, and one fix later docker works', async () => {
+    const w = world();
+    configure(w, {});
+    const holder = await w.run(['sh', '-c', 'setsid sleep 600 </dev/null >/dev/null 2>&1 & echo $!']);
+    const pid = holder.stdout.trim();
+    const pidFile = path.join(w.dir, 'rootful', 'docker.pid');
+    fs.writeFileSync(pidFile, `${pid}\n`);
+    await startFails(w);
+    const report = await doctor(w, { user: USERS.inGroup, env: { LANG: 'C.UTF-8' } });
+    // dh-in may not read the system journal: the reason is then unknown, and says how to see it.
+    expect(report.diagnosis.evidence.join('\n')).toMatch(/cannot be read by this user/);
+    const asRoot = await doctor(w);
+    expectReason(asRoot, 'pid-file', new RegExp(`pid file found, ensure docker is not running or delete ${pidFile}$`));
+    expect(asRoot.diagnosis.summary).toContain(`names PID ${pid}, which now belongs to another program (sleep)`);
+    expect(asRoot.diagnosis.fixes[0]).toMatchObject({ id: 'remove-pid-file', commands: [['sudo', 'rm', '-f', pidFile], ['sudo', 'systemctl', 'start', 'docker.service']] });
+    // Be the user: apply it, and docker answers.
+    const fix = await w.run([DOCKHOOK, 'fix', '--yes'], { timeoutMs: 60_000 });
+    expect(fix.code, `${fix.stdout}\n${fix.stderr}`).toBe(0);
+    const ps = await w.run(['docker', 'version', '--format', '{{.Server.Version}}']);
+    expect(ps.code, ps.stderr).toBe(0);
+    await w.run(['systemctl', 'stop', 'docker']);
+  });
+
+  it('the report: the reason in one sentence, dockerd\'s own line, the fix; --logs the whole attempt', async () => {
+    const w = world();
+    configure(w, { args: ['--storage-driver=aufs'] });
+    await startFails(w);
+    const text = await w.run([DOCKHOOK, 'doctor', '--logs'], { env: { NO_COLOR: '1' } });
+    expect(text.stdout).toMatch(/^cause: service-failed \(storage-driver\) — the Docker service tried to start and failed: the storage driver it is set to use cannot run here: driver not supported\.$/m);
+    expect(text.stdout).toMatch(/^ {2}dockerd said: failed to start daemon: error initializing graphdriver: driver not supported$/m);
+    expect(text.stdout).toMatch(/^the latest start attempt, from journalctl -u docker\.service:$/m);
+    expect(text.stdout).toMatch(/msg="Starting up"/);
+    // Only this attempt: the storage-driver line of the case before it appears once, the pid file never.
+    expect(text.stdout).not.toMatch(/pid file found/);
+  });
+
+  it('an unreachable containerd socket (dockerd gives up after 60 s)', async () => {
+    const start = await slowStart;
+    expect(start.code, start.stderr).toBe(1);
+    const report = await doctor(slow());
+    expectReason(report, 'containerd', /^failed to start daemon: failed to dial "\/run\/nothing\.sock"/);
+    expect(report.diagnosis.summary).toMatch(/cannot reach containerd at \/run\/nothing\.sock/);
+  }, 150_000);
+});
+
