@@ -6,6 +6,7 @@
 // Every wording below was checked against moby's source at the tags named in
 // docs/research/daemon-failures.md, and the ones this machine's Engine 20.10 prints were seen for
 // real (test/e2e/daemon-failures.e2e.test.ts).
+import { DEFAULT_UNIX_HOST } from './endpoint.js';
 import { makeFix } from './fixes.js';
 import type { Evidence, Situation } from './situation.js';
 import type { Fix, ServiceFailedReason } from './types.js';
@@ -33,6 +34,8 @@ interface ReasonRule {
   reason: Exclude<ServiceFailedReason, 'start-limit' | 'unknown'>;
   position: string;
   patterns: readonly RegExp[];
+  /** Other lines of the same attempt that add parameters (not proof): e.g. the driver's name. */
+  more?: readonly RegExp[];
   /** `then` is the start that follows the repair (with reset-failed when systemd gave up retrying). */
   explain(s: Situation, m: ReasonMatch, ev: Evidence, then: Fix): ReasonExplanation;
 }
@@ -122,7 +125,7 @@ export const SERVICE_REASONS: readonly ReasonRule[] = [
       if (owner && owner.comm === 'dockerd') {
         return { why: t('reason.pid-file-dockerd', { pid, path }), fixes: [manual('stop-other-dockerd', t('fix.stop-other-dockerd', { pid }))] };
       }
-      const remove = makeFix({ id: 'remove-pid-file', title: t('fix.remove-pid-file', { path }), commands: [['sudo', 'rm', '-f', path], ...then.commands], privileged: true });
+      const remove = makeFix({ id: 'remove-pid-file', title: t('fix.remove-pid-file', { path }), commands: [['sudo', 'rm', '-f', path], ...then.commands], privileged: true, waitFor: then.waitFor });
       const why = owner?.comm ? t('reason.pid-file-other', { path, pid, comm: owner.comm }) : t('reason.pid-file', { path, pid });
       // Not knowing who holds the PID, removing the file is only safe once it is known not to be dockerd.
       return { why, fixes: owner?.comm ? [remove] : [manual('check-pid', t('fix.check-pid', { pid, path })), remove] };
@@ -138,6 +141,8 @@ export const SERVICE_REASONS: readonly ReasonRule[] = [
       /(?<detail>'overlay' not found as a supported filesystem on this host)/,
       /(?<detail>backing file system is unsupported for this graph driver)/,
     ],
+    // Engine 20.10 names the driver only on the line before the fatal one (seen for real).
+    more: [/msg="Failed to GetDriver graph" driver=(?<driver>[\w.-]+)/, /storage-driver=(?<driver>[\w.-]+)/],
     explain: (s, m, _ev, then) => {
       const { t } = s;
       const path = daemonJsonPath(s);
@@ -145,12 +150,12 @@ export const SERVICE_REASONS: readonly ReasonRule[] = [
         return { why: t('reason.storage-driver-several', { root: m.params.root ?? '/var/lib/docker', drivers: m.params.drivers }), fixes: [manual('choose-storage-driver', t('fix.choose-storage-driver', { path, root: m.params.root ?? '/var/lib/docker' })), then] };
       }
       const driver = m.params.driver ?? s.facts.logs?.daemonJson?.storageDriver ?? null;
-      if (m.params.driver) return { why: t('reason.storage-driver-removed', { driver: m.params.driver }), fixes: [manual('set-storage-driver', t('fix.set-storage-driver', { path })), then] };
+      if (/deprecated and removed/.test(m.line) && m.params.driver) return { why: t('reason.storage-driver-removed', { driver: m.params.driver }), fixes: [manual('set-storage-driver', t('fix.set-storage-driver', { path })), then] };
       const detail = m.params.detail ?? m.line;
       const fixes: Fix[] = [manual('set-storage-driver', t('fix.set-storage-driver', { path }))];
-      if (/overlay/.test(`${driver ?? ''} ${detail}`)) fixes.unshift(makeFix({ id: 'modprobe-overlay', title: t('fix.modprobe-overlay'), commands: [['sudo', 'modprobe', 'overlay'], ...then.commands], privileged: true }));
+      if (/overlay/.test(`${driver ?? ''} ${detail}`)) fixes.unshift(makeFix({ id: 'modprobe-overlay', title: t('fix.modprobe-overlay'), commands: [['sudo', 'modprobe', 'overlay'], ...then.commands], privileged: true, waitFor: then.waitFor }));
       else fixes.push(then);
-      return { why: t('reason.storage-driver', { detail }), fixes };
+      return { why: driver ? t('reason.storage-driver-named', { driver, detail }) : t('reason.storage-driver', { detail }), fixes };
     },
   },
   {
@@ -179,6 +184,7 @@ export const SERVICE_REASONS: readonly ReasonRule[] = [
           title: t('fix.iptables-alternative', { target }),
           commands: [['sudo', 'update-alternatives', '--set', 'iptables', `/usr/sbin/iptables-${target}`], ['sudo', 'update-alternatives', '--set', 'ip6tables', `/usr/sbin/ip6tables-${target}`], ...then.commands],
           privileged: true,
+          waitFor: then.waitFor,
           persistent: true,
         }));
       }
@@ -198,12 +204,12 @@ export const SERVICE_REASONS: readonly ReasonRule[] = [
     explain: (s, m, _ev, then) => {
       const { t } = s;
       if (m.params.group) {
-        return { why: t('reason.socket-activation-group', { group: m.params.group }), fixes: [makeFix({ id: 'create-docker-group', title: t('fix.create-docker-group', { group: m.params.group }), commands: [['sudo', 'groupadd', m.params.group], ['sudo', 'systemctl', 'reset-failed', 'docker.socket', 'docker.service'], ['sudo', 'systemctl', 'start', 'docker.socket', 'docker.service']], privileged: true, persistent: true })] };
+        return { why: t('reason.socket-activation-group', { group: m.params.group }), fixes: [makeFix({ id: 'create-docker-group', title: t('fix.create-docker-group', { group: m.params.group }), commands: [['sudo', 'groupadd', m.params.group], ['sudo', 'systemctl', 'reset-failed', 'docker.socket', 'docker.service'], ['sudo', 'systemctl', 'start', 'docker.socket', 'docker.service']], privileged: true, persistent: true, waitFor: then.waitFor })] };
       }
       if (m.params.path) return { why: t('reason.socket-activation-in-use', { path: m.params.path }), fixes: [manual('socket-in-use', t('fix.socket-in-use', { path: m.params.path }))] };
       return {
         why: t('reason.socket-activation'),
-        fixes: [makeFix({ id: 'start-docker-socket', title: t('fix.start-docker-socket'), commands: [['sudo', 'systemctl', 'reset-failed', 'docker.socket', 'docker.service'], ['sudo', 'systemctl', 'enable', '--now', 'docker.socket'], ['sudo', 'systemctl', 'start', 'docker.service']], privileged: true, persistent: true })],
+        fixes: [makeFix({ id: 'start-docker-socket', title: t('fix.start-docker-socket'), commands: [['sudo', 'systemctl', 'reset-failed', 'docker.socket', 'docker.service'], ['sudo', 'systemctl', 'enable', '--now', 'docker.socket'], ['sudo', 'systemctl', 'start', 'docker.service']], privileged: true, persistent: true, waitFor: then.waitFor })],
       };
     },
   },
@@ -230,7 +236,7 @@ export const SERVICE_REASONS: readonly ReasonRule[] = [
       if (m.params.socket) {
         const managed = /\/containerd\/containerd\.sock$/.test(m.params.socket) && !/^\/(var\/)?run\/containerd\//.test(m.params.socket);
         const fixes: Fix[] = [];
-        if (!managed && s.unit !== null) fixes.push(makeFix({ id: 'start-containerd', title: t('fix.start-containerd'), commands: [['sudo', 'systemctl', 'start', 'containerd.service'], ...then.commands], privileged: true }));
+        if (!managed && s.unit !== null) fixes.push(makeFix({ id: 'start-containerd', title: t('fix.start-containerd'), commands: [['sudo', 'systemctl', 'start', 'containerd.service'], ...then.commands], privileged: true, waitFor: then.waitFor }));
         fixes.push(manual('check-containerd', t('fix.check-containerd', { socket: m.params.socket })));
         return { why: t('reason.containerd-dial', { socket: m.params.socket }), fixes };
       }
@@ -257,7 +263,19 @@ export function readServiceFailure(lines: readonly string[]): FailureReading {
         }
       }
     }
-    if (match) break;
+    if (match) {
+      // Parameters other lines of the attempt add (the proof's own win).
+      for (const pattern of rule.more ?? []) {
+        for (let i = lines.length - 1; i >= 0; i -= 1) {
+          const found = pattern.exec(lines[i]!);
+          if (found) {
+            match = { ...match, params: { ...stripUndefined(found.groups ?? {}), ...match.params } };
+            break;
+          }
+        }
+      }
+      break;
+    }
   }
   const startLimit = [...lines].reverse().find((l) => START_LIMIT.some((p) => p.test(l))) ?? null;
   return { match, startLimit };
@@ -327,6 +345,7 @@ function hostsDropIn(s: Situation, path: string): Fix | null {
     commands: [['sudo', 'systemctl', 'daemon-reload'], ['sudo', 'systemctl', 'reset-failed', 'docker.service', 'docker.socket'], ['sudo', 'systemctl', 'start', 'docker.service']],
     privileged: true,
     persistent: true,
+    waitFor: DEFAULT_UNIX_HOST,
   });
 }
 

@@ -15,6 +15,9 @@ export type BoundedRead = { ok: true; text: string } | { ok: false; reason: Read
 /** 4 MiB: far above any docker or dockhook config, far below anything that floods. */
 export const READ_LIMIT = 4 * 1024 * 1024;
 
+/** Kernel pseudo-files (size 0 in fstat) are read up to this much. */
+const PSEUDO_LIMIT = 64 * 1024;
+
 const FLAGS = constants.O_RDONLY | constants.O_NONBLOCK | constants.O_NOCTTY;
 
 function refusal(error: unknown): BoundedRead {
@@ -42,8 +45,9 @@ export function readBoundedSync(path: string, options: ReadOptions = {}): Bounde
     if (!info.isFile()) return { ok: false, reason: 'not-regular', message: `${path} is not a regular file` };
     if (info.size > limit && !options.tail) return { ok: false, reason: 'too-large', message: `${path} is larger than ${limit} bytes` };
     const start = info.size > limit ? info.size - limit : 0;
-    // One byte more than allowed tells a file that grew past the limit since fstat.
-    const buffer = Buffer.alloc(Math.min(info.size - start, limit) + 1);
+    // One byte more than allowed tells a file that grew past the limit since fstat. /proc and /sys
+    // files say size 0 and still hold text (/proc/PID/comm): read those up to PSEUDO_LIMIT.
+    const buffer = Buffer.alloc((info.size === 0 ? Math.min(PSEUDO_LIMIT, limit) : Math.min(info.size - start, limit)) + 1);
     let length = 0;
     while (length < buffer.length) {
       const n = readSync(fd, buffer, length, buffer.length - length, start + length);
@@ -79,7 +83,7 @@ export async function readBounded(path: string, options: ReadOptions = {}): Prom
     if (!info.isFile()) return { ok: false, reason: 'not-regular', message: `${path} is not a regular file` };
     if (info.size > limit && !options.tail) return { ok: false, reason: 'too-large', message: `${path} is larger than ${limit} bytes` };
     const start = info.size > limit ? info.size - limit : 0;
-    const buffer = Buffer.alloc(Math.min(info.size - start, limit) + 1);
+    const buffer = Buffer.alloc((info.size === 0 ? Math.min(PSEUDO_LIMIT, limit) : Math.min(info.size - start, limit)) + 1);
     let length = 0;
     while (length < buffer.length) {
       const n = await call<number>((done) => fs.read(fd, buffer, length, buffer.length - length, start + length, done));

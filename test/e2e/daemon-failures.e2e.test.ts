@@ -156,8 +156,9 @@ describeWithWorlds('dockerd refuses to start: the reason from its own last words
     expectReason(asRoot, 'pid-file', new RegExp(`pid file found, ensure docker is not running or delete ${pidFile}$`));
     expect(asRoot.diagnosis.summary).toContain(`names PID ${pid}, which now belongs to another program (sleep)`);
     expect(asRoot.diagnosis.fixes[0]).toMatchObject({ id: 'remove-pid-file', commands: [['sudo', 'rm', '-f', pidFile], ['sudo', 'systemctl', 'start', 'docker.service']] });
-    // Be the user: apply it, and docker answers.
-    const fix = await w.run([DOCKHOOK, 'fix', '--yes'], { timeoutMs: 60_000 });
+    // Be the user: apply it (a privileged fix runs only with a terminal: script(1) gives it one), and docker answers.
+    const fix = await w.run(['script', '-qec', `${DOCKHOOK} fix --yes`, '/dev/null'], { timeoutMs: 60_000 });
+    expect(fix.stdout).toContain(`rm -f ${pidFile}`);
     expect(fix.code, `${fix.stdout}\n${fix.stderr}`).toBe(0);
     const ps = await w.run(['docker', 'version', '--format', '{{.Server.Version}}']);
     expect(ps.code, ps.stderr).toBe(0);
@@ -169,7 +170,7 @@ describeWithWorlds('dockerd refuses to start: the reason from its own last words
     configure(w, { args: ['--storage-driver=aufs'] });
     await startFails(w);
     const text = await w.run([DOCKHOOK, 'doctor', '--logs'], { env: { NO_COLOR: '1' } });
-    expect(text.stdout).toMatch(/^cause: service-failed \(storage-driver\) — the Docker service tried to start and failed: the storage driver it is set to use cannot run here: driver not supported\.$/m);
+    expect(text.stdout).toMatch(/^cause: service-failed \(storage-driver\) — the Docker service tried to start and failed: its storage driver "aufs" cannot run here: driver not supported\.$/m);
     expect(text.stdout).toMatch(/^ {2}dockerd said: failed to start daemon: error initializing graphdriver: driver not supported$/m);
     expect(text.stdout).toMatch(/^the latest start attempt, from journalctl -u docker\.service:$/m);
     expect(text.stdout).toMatch(/msg="Starting up"/);

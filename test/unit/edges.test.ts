@@ -152,3 +152,14 @@ describe('dockhook option parsing', async () => {
     expect(() => parseOptions('fix', args, spec)).toThrow(UsageError);
   });
 });
+
+describe('bounded reads of kernel pseudo-files', async () => {
+  const { readBounded, readBoundedSync } = await import('../../src/io/bounded-read.js');
+  // /proc files say size 0 in fstat and still hold text: a reader sized by fstat got one byte ("s" for "sleep").
+  it('reads /proc/self/comm whole, both ways', async () => {
+    const sync = readBoundedSync('/proc/self/comm');
+    const async_ = await readBounded('/proc/self/status');
+    expect(sync.ok && sync.text.trim().length).toBeGreaterThan(1);
+    expect(async_.ok && /^Name:\s+\S+/m.test(async_.text)).toBe(true);
+  });
+});

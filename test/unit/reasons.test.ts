@@ -26,6 +26,7 @@ const table: Row[] = [
   ['several drivers ≥ 23', 'failed to start daemon: error initializing graphdriver: /var/lib/docker contains several valid graphdrivers: aufs, overlay2; cleanup or explicitly choose storage driver (-s <DRIVER>)', 'storage-driver', { drivers: 'aufs, overlay2' }],
   ['removed driver ≥ 24', 'failed to start daemon: error initializing graphdriver: [graphdriver] ERROR: the devicemapper storage-driver has been deprecated and removed; visit https://docs.docker.com/go/storage-driver/ for more information', 'storage-driver', { driver: 'devicemapper' }],
   ['overlay module missing (logged error)', 'time="2019-01-01T00:00:00Z" level=error msg="\'overlay\' not found as a supported filesystem on this host. Please ensure kernel is new enough and has overlay support loaded." storage-driver=overlay2', 'storage-driver'],
+  ['20.10 names the driver on the line before (real)', 'time="x" level=error msg="Failed to GetDriver graph" driver=nosuchdriver error="graphdriver plugins are only supported with experimental mode" home-dir=/var/lib/docker', null],
   ['backing fs', 'failed to start daemon: error initializing graphdriver: backing file system is unsupported for this graph driver', 'storage-driver'],
   // iptables (libnetwork)
   ['no binary ≤ 24 (real)', 'failed to start daemon: Error initializing network controller: error obtaining controller instance: failed to create NAT chain DOCKER: Iptables not found', 'iptables'],
@@ -75,6 +76,11 @@ describe('the daemon\'s last words → reason', () => {
     const lines = ['failed to start daemon: pid file found, ensure docker is not running or delete /var/run/docker.pid', 'docker.service: Start request repeated too quickly.', "docker.service: Failed with result 'start-limit-hit'."];
     expect(readServiceFailure(lines)).toMatchObject({ match: { reason: 'pid-file' }, startLimit: "docker.service: Failed with result 'start-limit-hit'." });
     expect(readServiceFailure(lines.slice(1))).toMatchObject({ match: null, startLimit: expect.stringContaining('start-limit-hit') });
+  });
+
+  it('the driver\'s name comes from the line before the fatal one (real, 20.10)', () => {
+    const { match } = readServiceFailure(['time="x" level=error msg="Failed to GetDriver graph" driver=nosuchdriver error="graphdriver plugins are only supported with experimental mode" home-dir=/d', 'failed to start daemon: error initializing graphdriver: driver not supported']);
+    expect(match).toMatchObject({ reason: 'storage-driver', line: 'failed to start daemon: error initializing graphdriver: driver not supported', params: { driver: 'nosuchdriver' } });
   });
 
   it('a full disk beats the containerd failure it causes (real, 20.10)', () => {
