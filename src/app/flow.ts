@@ -116,8 +116,9 @@ export async function handleFailure(ctx: AppContext, input: FailureInput): Promi
     const applied = await applyFix(fix, { config, t, say: ctx.say, env, envOut: input.envOut, uid: ctx.sys.user.uid, dockerBinary: docker, shell: ctx.shell });
     let outcome = applied.outcome;
     if (outcome.kind === 'done' && fix.waitFor !== null) {
-      const answered = await waitForDaemon(fix.waitFor, applied.background);
-      if (!answered) outcome = { kind: 'timeout' };
+      const waited = await waitForDaemon(fix.waitFor, applied.background);
+      if (waited === 'interrupted') outcome = { kind: 'interrupted', argv: [], status: 130 };
+      else if (waited === 'timeout') outcome = { kind: 'timeout' };
     }
     // Only then re-run: does the command's endpoint (as the changed environment resolves it) answer?
     let endpointAnswers: boolean | null = null;
@@ -150,21 +151,26 @@ export async function handleFailure(ctx: AppContext, input: FailureInput): Promi
     return command ? t('hint.no-tty', { summary, command }) : t('hint.no-fix', { summary });
   }
 
-  /** Waits for a started daemon, with a live line on a terminal; false when it did not answer. */
-  async function waitForDaemon(url: string, background: { exited: () => boolean } | null): Promise<boolean> {
+  /** Waits for a started daemon, with a live line on a terminal. Ctrl-C stops the wait (only). */
+  async function waitForDaemon(url: string, background: { exited: () => boolean } | null): Promise<'answered' | 'timeout' | 'interrupted'> {
     const limit = Math.round(config.startTimeoutMs / 1000);
     const indicator = progress(ctx.stderrIsTTY, (seconds) => t('wait.progress', { url, seconds, limit }), t('wait.start', { url, limit }));
+    let interrupted = false;
+    const stop = () => {
+      interrupted = true;
+    };
+    process.on('SIGINT', stop);
     const result = await waitUntilAnswers(url, config.startTimeoutMs, {
       ping: ctx.sys.ping,
       clock: realClock,
       progress: indicator,
       // A daemon dockhook started itself and that already died will not answer: stop waiting.
-      gaveUp: background?.exited,
-    });
+      gaveUp: () => interrupted || background?.exited() === true,
+    }).finally(() => process.removeListener('SIGINT', stop));
     const seconds = (result.ms / 1000).toFixed(1);
     if (result.answered) indicator.end(ctx.stderrIsTTY ? undefined : t('wait.answered', { url, seconds }));
-    else indicator.end(background?.exited() ? t('wait.exited', { url }) : t('wait.timeout', { url, limit }));
-    return result.answered;
+    else indicator.end(interrupted ? t('wait.interrupted', { url }) : background?.exited() ? t('wait.exited', { url }) : t('wait.timeout', { url, limit }));
+    return result.answered ? 'answered' : interrupted ? 'interrupted' : 'timeout';
   }
 
   /** The re-run after a fix: plainly, or under `sg docker` when the group is not in this session yet. */

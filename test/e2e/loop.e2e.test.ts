@@ -102,6 +102,33 @@ describeWithWorlds('closing the loop: one yes, then the command works', () => {
     });
   });
 
+  describe('no systemd: a start that returns and never brings the daemon up', () => {
+    const world = useWorld({ name: 'lp-sysv-never', rootful: 'absent' });
+
+    it('bash as root: Ctrl-C during the wait stops the wait only, the line is erased, the status is docker\'s', async () => {
+      const w = world();
+      await w.exec(['mkdir', '-p', '/root/fakebin']);
+      w.writeFile('/root/fakebin/service', '#!/bin/sh\necho "Starting Docker: docker."\nexit 0\n', { mode: 0o755 });
+      await withShell(w, shell('bash', { env: { PATH: `/root/fakebin:${ROOT_PATH}` } }), async (sh) => {
+        enter(sh, 'docker ps');
+        await sh.waitFor(/\[Y\/n\] /);
+        sh.type('y');
+        await sh.waitFor(/Starting Docker: docker\.\n/);
+        // The live line is on the screen, then Ctrl-C.
+        await sh.waitFor(/waiting for unix:\/\/\/var\/run\/docker\.sock to answer… \d+\.\d s/, 10_000, 0);
+        sh.press('ctrl-c');
+        // (Searched from the top: the erased live line's place on the screen is taken by this one.)
+        await sh.waitFor('dockhook: stopped waiting for unix:///var/run/docker.sock; the start itself was not undone.', 10_000, 0);
+        await sh.waitForPrompt();
+        expect(await sh.status()).toBe(1);
+        expect(sh.text).not.toMatch(/re-running|internal error/);
+        const stty = await sh.run('stty -a');
+        expect(stty).toMatch(/(^|\s)icanon(\s|;|$)/m);
+        expect(stty).toMatch(/(^|\s)echo(\s|;|$)/m);
+      });
+    });
+  });
+
   describe("rootless on Debian's docker.io, no user manager", () => {
     const world = useWorld({ name: 'lp-rl-down', rootful: 'absent', rootless: 'installed' });
 

@@ -192,6 +192,7 @@ export const en = {
   'wait.answered': 'dockhook: {url} answers (after {seconds} s)',
   'wait.timeout': 'dockhook: {url} did not answer within {limit} s.',
   'wait.exited': 'dockhook: the daemon exited before {url} answered.',
+  'wait.interrupted': 'dockhook: stopped waiting for {url}; the start itself was not undone.',
   'apply.env': 'dockhook: this shell now has {changes}',
   'apply.env-no-shell': 'dockhook: run this in your shell: {changes}',
   'apply.newgrp': 'dockhook: the group is active for this re-run only; run `newgrp docker` or log in again to keep it.',

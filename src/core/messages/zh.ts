@@ -191,6 +191,7 @@ export const zh = {
   'wait.progress': '正在等待 {url} 响应… 已 {seconds} 秒（最多 {limit} 秒）',
   'wait.answered': 'dockhook: {url} 已响应（用时 {seconds} 秒）',
   'wait.timeout': 'dockhook: {url} 在 {limit} 秒内没有响应。',
+  'wait.interrupted': 'dockhook: 已停止等待 {url}；已执行的启动操作并未撤销。',
   'wait.exited': 'dockhook: 守护进程在 {url} 响应之前就退出了。',
   'apply.env': 'dockhook: 当前 shell 已设置 {changes}',
   'apply.env-no-shell': 'dockhook: 请在你的 shell 中运行：{changes}',
