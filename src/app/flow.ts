@@ -11,9 +11,9 @@ import { afterApply, chosen, mayApplyUnasked, NOTHING_FAILED, plan, type Failed,
 import type { Config } from '../core/config-schema.js';
 import type { Fix } from '../core/types.js';
 import { childEnv, dockerBinary, exitStatus } from '../io/docker.js';
-import { askKey, canPrompt } from '../io/prompt.js';
+import { askKey, canPrompt, ROOT_EQUIVALENT_SETTLE_MS } from '../io/prompt.js';
 import { progress } from '../io/progress.js';
-import { commandLine } from '../io/render.js';
+import { commandLine, shellWords } from '../io/render.js';
 import { realSystem } from '../io/system.js';
 import { fixLines, renderOffered } from './present.js';
 import { realClock, waitUntilAnswers } from './wait.js';
@@ -102,7 +102,8 @@ export async function handleFailure(ctx: AppContext, input: FailureInput): Promi
         }
         const retrying = config.retry && next.preferred.fix.retry !== 'none' && !standalone;
         const question = `  ${retrying ? t('prompt.apply-retry', { command: shown }) : t('prompt.apply')} ${next.keys} `;
-        const answer = await askKey(question, next.defaultYes, next.offered.length);
+        // A yes that grants root-equivalent rights waits a visible moment (io/prompt.ts).
+        const answer = await askKey(question, next.defaultYes, next.offered.length, { settleMs: next.preferred.fix.rootEquivalent ? ROOT_EQUIVALENT_SETTLE_MS : 0 });
         if (answer.kind === 'no-tty') ctx.say(t('error.no-tty'));
         fix = chosen(next, answer.kind === 'choice' ? { kind: 'choice', number: answer.index + 1 } : answer);
         if (fix === null) {
@@ -184,7 +185,7 @@ export async function handleFailure(ctx: AppContext, input: FailureInput): Promi
 
 /** sg(1) takes one command string; every argument is quoted for it. */
 export function sgArgv(docker: string, dockerArgs: readonly string[], group = 'docker'): string[] {
-  return ['sg', group, '-c', commandLine([docker, ...dockerArgs])];
+  return ['sg', group, '-c', shellWords([docker, ...dockerArgs])];
 }
 
 /** The re-run: docker's own stdio, so its output lands exactly where the first run's would. */

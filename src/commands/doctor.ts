@@ -1,5 +1,6 @@
 // `dockhook doctor [--json] [--logs]`: probe the current endpoint, report, diagnose. The report is the
 // point of the command, so it goes to stdout (`dockhook doctor | less`); problems go to stderr.
+import { visible } from '../core/visible.js';
 import { writeOut } from '../io/stderr.js';
 import type { AppContext } from '../app/context.js';
 import { concreteArgv } from '../core/privilege.js';
@@ -55,15 +56,17 @@ export async function doctorCommand(ctx: AppContext, options: { json: boolean; l
   }
   const c = await ctx.colours('stdout');
   const lines = [c.bold(t('report.title')), t('report.endpoint', { url: inv.endpoint.url, source: endpointSource(t, inv.endpoint) })];
-  for (const probe of inv.probes) lines.push(`  ${probe.ok ? c.ok('✓') : c.bad('✗')} ${probe.id.padEnd(14)} ${probe.detail} ${c.dim(`${probe.ms} ms`)}`);
+  for (const probe of inv.probes) lines.push(`  ${probe.ok ? c.ok('✓') : c.bad('✗')} ${probe.id.padEnd(14)} ${visible(probe.detail)} ${c.dim(`${probe.ms} ms`)}`);
   const { diagnosis } = inv;
   const cause = diagnosis.reason ? `${diagnosis.cause} (${diagnosis.reason})` : diagnosis.cause;
-  lines.push(t('report.cause', { cause: reachable ? c.ok(cause) : c.bad(cause), summary: diagnosis.summary }));
+  // The cause is coloured after the line is worded: placeholder values are escaped text.
+  const causeLine = t('report.cause', { cause, summary: diagnosis.summary });
+  lines.push(causeLine.replace(cause, reachable ? c.ok(cause) : c.bad(cause)));
   // The daemon's own line that proves the reason, right under it.
   if (diagnosis.proof) lines.push(`  ${c.dim(t('report.proof', { line: diagnosis.proof }))}`);
   if (!reachable || diagnosis.evidence.length > 3) {
     lines.push(t('report.evidence'));
-    for (const line of diagnosis.evidence) lines.push(`  - ${line}`);
+    for (const line of diagnosis.evidence) lines.push(`  - ${visible(line)}`);
   }
   if (diagnosis.fixes.length > 0) {
     lines.push(t('report.fixes'));

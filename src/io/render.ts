@@ -33,4 +33,4 @@ export async function palette(level: 0 | 1 | 2 | 3): Promise<Palette> {
 }
 
 // Quoting is pure and lives in the core; re-exported for the edges that print commands.
-export { commandLine, shellQuote } from '../core/quote.js';
+export { commandLine, shellQuote, shellWords } from '../core/quote.js';

@@ -163,3 +163,22 @@ describe('bounded reads of kernel pseudo-files', async () => {
     expect(async_.ok && /^Name:\s+\S+/m.test(async_.text)).toBe(true);
   });
 });
+
+describe('the prompt throws away type-ahead', () => {
+  it('discardPending reads everything waiting on a non-blocking descriptor, and stops', async () => {
+    const { discardPending } = await import('../../src/io/prompt.js');
+    const { openSync, writeSync: write, closeSync, constants } = await import('node:fs');
+    const { execFileSync } = await import('node:child_process');
+    const dir = mkdtempSync(join(tmpdir(), 'dockhook-fifo-'));
+    const fifo = join(dir, 'in');
+    execFileSync('mkfifo', [fifo]);
+    const reader = openSync(fifo, constants.O_RDONLY | constants.O_NONBLOCK);
+    const writer = openSync(fifo, constants.O_WRONLY);
+    write(writer, 'docker ps\nyarn install\n');
+    expect(discardPending(reader)).toBe('docker ps\nyarn install\n'.length);
+    expect(discardPending(reader)).toBe(0);
+    closeSync(writer);
+    closeSync(reader);
+    rmSync(dir, { recursive: true });
+  });
+});

@@ -1,5 +1,6 @@
 import { en, type MessageId } from './en.js';
 import { zh } from './zh.js';
+import { visible } from '../visible.js';
 
 export type { MessageId };
 export type Language = 'en' | 'zh';
@@ -55,11 +56,15 @@ void zhPlaceholdersMatchEn;
 type Params = Readonly<Record<string, string | number>>;
 const catalogues: Record<Language, Readonly<Record<MessageId, string>>> = { en, zh };
 
-/** Fills {name} placeholders; an unknown placeholder stays visible rather than vanishing. */
+/**
+ * Fills {name} placeholders; an unknown placeholder stays visible rather than vanishing. Every
+ * value is shown with its control characters escaped (core/visible.ts): values carry text from
+ * outside (daemon answers, log lines, context names, environment values).
+ */
 export function format(template: string, params: Params = {}): string {
   return template.replace(/\{([a-zA-Z]+)\}/g, (whole, name: string) => {
     const value = params[name];
-    return value === undefined ? whole : String(value);
+    return value === undefined ? whole : visible(String(value));
   });
 }
 
