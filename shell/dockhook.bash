@@ -125,13 +125,23 @@ __dockhook_direct() {
   [[ -S $sock && -w $sock ]]
 }
 
+# The terminal's settings before dockhook runs (into the caller's __dh_tty), and back after a
+# death by signal: dockhook restores the terminal itself on every exit it sees, but SIGKILL at
+# its question would leave it raw (no echo, no Ctrl-C) for every later command.
+__dockhook_tty_save() {
+  __dh_tty=$(command stty -F /dev/tty -g 2>/dev/null) || __dh_tty=''
+}
+__dockhook_tty_restore() {
+  if [[ $1 -gt 128 && -n $__dh_tty ]]; then command stty -F /dev/tty "$__dh_tty" 2>/dev/null || :; fi
+}
+
 # True when dockhook can be asked: its launcher is there and runnable.
 __dockhook_available() {
   if [[ $1 == */* ]]; then [[ -x $1 ]]; else type -P "$1" >/dev/null; fi
 }
 
 docker() {
-  local __dh_status=0 __dh_bin=${_DOCKHOOK_BIN:-dockhook} __dh_dir='' __dh_sock='' __dh_ran=0 __dh_out=()
+  local __dh_status=0 __dh_bin=${_DOCKHOOK_BIN:-dockhook} __dh_dir='' __dh_sock='' __dh_ran=0 __dh_out=() __dh_tty=''
   if [[ -n ${DOCKHOOK_DISABLE-} ]]; then
     command docker "$@"
     return
@@ -143,9 +153,11 @@ docker() {
     if [[ $__dh_status -eq 1 || $__dh_status -eq 125 ]] && [[ -t 2 ]] && ! __dockhook_daemon_up "$__dh_sock" && __dockhook_available "$__dh_bin"; then
       local __dh_check=0
       if __dockhook_dir; then __dh_out=(--env-out "$__dh_dir/env.$$"); fi
+      __dockhook_tty_save
       # check returns docker's status, or the re-run's after a fix (0 included). _DOCKHOOK_SHELL:
       # the commands dockhook shows are written for this shell.
       _DOCKHOOK_SHELL=bash "$__dh_bin" check --status "$__dh_status" ${__dh_out[@]+"${__dh_out[@]}"} -- "$@" || __dh_check=$?
+      __dockhook_tty_restore "$__dh_check"
       __dockhook_handback "$__dh_dir" "env.$$" || __dh_ran=$?
       if [[ $__dh_ran -eq 1 && $__dh_check -ne $__dh_status ]]; then
         # dockhook could not start (a broken install, an argv too long for it): docker's answer stands.
@@ -163,7 +175,9 @@ docker() {
     return
   fi
   if __dockhook_dir; then __dh_out=(--env-out "$__dh_dir/env.$$"); fi
+  __dockhook_tty_save
   _DOCKHOOK_SHELL=bash "$__dh_bin" exec ${__dh_out[@]+"${__dh_out[@]}"} -- "$@" || __dh_status=$?
+  __dockhook_tty_restore "$__dh_status"
   __dockhook_handback "$__dh_dir" "env.$$" || __dh_ran=$?
   if [[ $__dh_ran -eq 1 && $__dh_status -ne 0 ]]; then
     # dockhook died before it ran docker (a truncated or throwing install, a crashing node, an

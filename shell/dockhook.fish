@@ -55,6 +55,15 @@ echo ran; cat -- "$f"; rm -f -- "$f"' sh $file <$dir 2>/dev/null)
     return 0
 end
 
+# The terminal's settings from before dockhook ran, put back after a death by signal (see
+# shell/dockhook.bash).
+function __dockhook_tty_restore --argument-names st tty
+    if test $st -gt 128; and test -n "$tty"
+        command stty -F /dev/tty $tty 2>/dev/null
+    end
+    return 0
+end
+
 # True when the daemon behind the socket is visibly up: its pid file names a live dockerd
 # (see shell/dockhook.bash).
 function __dockhook_daemon_up --argument-names sock
@@ -133,10 +142,12 @@ function docker --description 'docker, with dockhook explaining daemon-connectio
             set -l dir (__dockhook_dir)
             set -l out
             test -n "$dir"; and set out --env-out $dir/env.$fish_pid
+            set -l tty (command stty -F /dev/tty -g 2>/dev/null)
             # check returns docker's status, or the re-run's after a fix (0 included). _DOCKHOOK_SHELL:
             # the commands dockhook shows are written in fish syntax.
             _DOCKHOOK_SHELL=fish $bin check --status $st $out -- $argv
             set -l check $status
+            __dockhook_tty_restore $check "$tty"
             __dockhook_handback "$dir" env.$fish_pid
             set -l ran $status
             if test $ran -eq 1; and test $check -ne $st
@@ -160,8 +171,10 @@ function docker --description 'docker, with dockhook explaining daemon-connectio
     set -l dir (__dockhook_dir)
     set -l out
     test -n "$dir"; and set out --env-out $dir/env.$fish_pid
+    set -l tty (command stty -F /dev/tty -g 2>/dev/null)
     _DOCKHOOK_SHELL=fish $bin exec $out -- $argv
     set -l st $status
+    __dockhook_tty_restore $st "$tty"
     __dockhook_handback "$dir" env.$fish_pid
     if test $status -eq 1; and test $st -ne 0
         # dockhook died before it ran docker (see shell/dockhook.bash): fail open.
