@@ -195,7 +195,7 @@ describeWithWorlds('attacks on dockhook, run for real', () => {
         it(`${name}, ${how}: docker --version still prints and returns docker's 0; a failing docker command keeps its status`, async () => {
           const w = world();
           const bin = brokenCopy(w, how);
-          const env = how === 'crashing-node' ? { PATH: `${w.dir}/pkg-${how}/fakebin:/usr/local/bin:/usr/bin:/bin` } : {};
+          const env: Record<string, string> = how === 'crashing-node' ? { PATH: `${w.dir}/pkg-${how}/fakebin:/usr/local/bin:/usr/bin:/bin` } : {};
           const plain = await w.run(['docker', 'ps'], { user: USERS.outOfGroup, env });
           const r = await w.run(script(name, `docker --version; echo "version-status=${statusOf(name)}"; docker ps; echo "ps-status=${statusOf(name)}"`, bin), { user: USERS.outOfGroup, env });
           expect(r.stdout).toMatch(/Docker version \d+/);
