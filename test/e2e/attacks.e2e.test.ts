@@ -10,7 +10,7 @@ import { describeWithWorlds, useWorld } from './support.js';
 import { withShell, type PtyShell, type ShellName, type ShellOptions } from './pty.js';
 
 const SHELLS: ShellName[] = ['bash', 'zsh', 'fish'];
-const YES_NO = /\[Y\/n\] /;
+const YES_NO = /\[Y\/n(\/\d)*\] /;
 const ESC = '\x1b';
 
 function initLine(shell: ShellName, bin = DOCKHOOK): string {
