@@ -5,7 +5,7 @@ import { createContext, type AppContext } from './app/context.js';
 import { COMMANDS, isCommand, type CommandName } from './cli-commands.js';
 import { parseOptions, UsageError, type OptionSpec, type OptionValues } from './cli-options.js';
 import { message, say } from './core/messages/index.js';
-import { childEnv, dockerBinary, exitStatus } from './io/docker.js';
+import { childEnv, dockerBinary, dockerExitStatus, signalToRepeat } from './io/docker.js';
 import { markRunning } from './io/envfile.js';
 import { writeOut } from './io/stderr.js';
 
@@ -127,7 +127,7 @@ async function plainDocker(ctx: AppContext, argv: string[]): Promise<number> {
   const { docker } = splitDockerArgs(argv.slice(1));
   const result = spawnSync(dockerBinary(ctx.env), docker, { stdio: 'inherit', env: childEnv(ctx.env) });
   if (result.error) return 127;
-  return exitStatus(result.status, result.signal);
+  return dockerExitStatus(result.status, result.signal);
 }
 
 export async function main(argv: string[]): Promise<number> {
@@ -149,6 +149,14 @@ export async function main(argv: string[]): Promise<number> {
 
 // Exit explicitly: a stray handle (a terminal stream, a timer) must not keep the shell waiting.
 main(process.argv.slice(2)).then(
-  (status) => process.exit(status),
+  (status) => {
+    // docker died of Ctrl-C: die of it too, so the shell sees what plain docker gives.
+    const signal = signalToRepeat(status);
+    if (signal) {
+      process.removeAllListeners(signal);
+      process.kill(process.pid, signal);
+    }
+    process.exit(status);
+  },
   () => process.exit(2),
 );

@@ -10,7 +10,7 @@ import { isReachable } from '../core/diagnose.js';
 import { afterApply, chosen, mayApplyUnasked, NOTHING_FAILED, plan, type Failed, type Mode, type Offered, type Plan } from '../core/plan.js';
 import type { Config } from '../core/config-schema.js';
 import type { Fix } from '../core/types.js';
-import { childEnv, dockerBinary, exitStatus } from '../io/docker.js';
+import { childEnv, dockerBinary, dockerExitStatus } from '../io/docker.js';
 import { askKey, canPrompt, ROOT_EQUIVALENT_SETTLE_MS } from '../io/prompt.js';
 import { progress } from '../io/progress.js';
 import { commandLine, shellWords } from '../io/render.js';
@@ -200,7 +200,7 @@ function runDocker(argv: readonly string[], env: Record<string, string | undefin
     child.on('error', () => resolve(127));
     child.on('close', (code, signal) => {
       process.removeListener('SIGINT', ignore);
-      resolve(exitStatus(code, signal));
+      resolve(dockerExitStatus(code, signal));
     });
   });
 }

@@ -8,7 +8,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { closeSync, constants, openSync, writeSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { ReadStream } from 'node:tty';
-import { exitStatus } from './docker.js';
+import { dockerExitStatus } from './docker.js';
 
 export interface ForwardOptions {
   file: string;
@@ -182,7 +182,7 @@ export async function runForwarding(options: ForwardOptions): Promise<ForwardRes
   };
   const exited = new Promise<ForwardResult>((resolve) => {
     child.on('error', (error: NodeJS.ErrnoException) => resolve({ status: error.code === 'ENOENT' ? 127 : 126, spawnError: error }));
-    child.on('close', (code, signal) => resolve({ status: exitStatus(code, signal), spawnError: null }));
+    child.on('close', (code, signal) => resolve({ status: dockerExitStatus(code, signal), spawnError: null }));
   });
   const drained = pty
     ? drainPty(pty, take, exited)

@@ -215,6 +215,25 @@ export function dockerClient(): string {
   return tool('docker');
 }
 
+/** Every distinct docker client on root's PATH (/bin/docker and /usr/bin/docker count once). */
+export function dockerClients(): string[] {
+  const seen = new Set<string>();
+  const found: string[] = [];
+  for (const dir of ROOT_PATH.split(':')) {
+    const candidate = path.join(dir, 'docker');
+    try {
+      fs.accessSync(candidate, fs.constants.X_OK);
+      const real = fs.realpathSync(candidate);
+      if (seen.has(real)) continue;
+      seen.add(real);
+      found.push(candidate);
+    } catch {
+      // not here
+    }
+  }
+  return found;
+}
+
 let preflightCache: Preflight | undefined;
 
 /** Whether this machine can build worlds, and if not, exactly why. Cheap; cached. */
