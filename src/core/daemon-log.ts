@@ -67,11 +67,16 @@ function latestAttemptInLines(lines: readonly string[]): string[] {
   const all = splitLines(lines);
   for (let i = all.length - 1; i >= 0; i -= 1) {
     if (!START_MARKERS.some((m) => m.test(all[i]!))) continue;
-    // A rootless start: dockhook's own line comes before the script's trace and dockerd's marker.
+    // dockerd's marker of a rootless start: dockhook's own line came before the script's trace.
     let start = i;
-    for (let j = i - 1; j >= 0 && start === i; j -= 1) {
-      if (/^dockhook: starting /.test(all[j]!)) start = j;
-      else if (/msg="Starting up"/.test(all[j]!)) break;
+    if (/msg="Starting up"/.test(all[i]!)) {
+      for (let j = i - 1; j >= 0; j -= 1) {
+        if (/msg="Starting up"/.test(all[j]!)) break;
+        if (/^dockhook: starting /.test(all[j]!)) {
+          start = j;
+          break;
+        }
+      }
     }
     return all.slice(start);
   }

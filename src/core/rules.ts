@@ -14,8 +14,9 @@ import { rootlessLogPath } from './rootless-log.js';
 import type { MessageId } from './messages/index.js';
 import { DEFAULT_SOCKET_PATH, type Evidence, isReachable, modeString, samePath, type Situation } from './situation.js';
 import { unixSocketPath } from './endpoint.js';
-import { shortLine } from './daemon-log.js';
+import { shortLine, tellingLines } from './daemon-log.js';
 import { explainReason, readServiceFailure } from './reasons.js';
+import { explainRootless, readRootlessFailure, rootlessBlockers, rootlessDiedInLog } from './rootless-reasons.js';
 import type { AltRuntime, BlockedDir, Facts, Fix, HandbackVar, Reason } from './types.js';
 
 /** What a rule says once it holds: the evidence goes into the collector it is given. */
@@ -204,13 +205,28 @@ export const RULES = [
   }),
   rule({
     cause: 'rootless-failed',
-    position: 'Before rootless-stopped: where rootless-stopped would hold but the user manager says the last start failed, a start alone would fail again.',
-    applies: (s) => rootlessDown(s) && s.facts.service?.userDocker?.active === 'failed',
+    position: 'Before rootless-stopped: where rootless-stopped would hold but the last start failed (the user manager says so, or its log ends in an error) or the pre-flight finds what would make it fail, a start alone would fail again.',
+    applies: (s) => rootlessDown(s) && (s.facts.service?.userDocker?.active === 'failed' || rootlessDiedInLog(s.facts.rootless?.attempt?.lines ?? []) || rootlessBlockers(s.facts).length > 0),
     explain: (s, ev) => {
       const { facts, t } = s;
       rootlessEvidence(s, ev);
-      ev.logs();
-      return { summary: t('cause.rootless-failed', { user: facts.user.name }), fixes: [F.startRootlessSystemd(t)], reason: 'unknown' };
+      const lines = facts.rootless?.attempt?.lines ?? [];
+      const died = facts.service?.userDocker?.active === 'failed' || rootlessDiedInLog(lines);
+      // The daemon's own words first; what the pre-flight sees before any start otherwise.
+      const match = (died ? readRootlessFailure(lines) : null) ?? rootlessBlockers(facts)[0] ?? null;
+      const start = rootlessStartFixes(s);
+      if (match === null) {
+        for (const line of tellingLines(lines)) ev.add(t('evidence.log', { line }));
+        return { summary: t('cause.rootless-failed-why', { user: facts.user.name, why: t('reason.rootless-unknown') }), fixes: start, reason: 'unknown' };
+      }
+      if (match.line) ev.add(t('evidence.rootless-said', { line: shortLine(match.line) }));
+      const { why, fixes } = explainRootless(t, facts, match);
+      return {
+        summary: t(died ? 'cause.rootless-failed-why' : 'cause.rootless-will-fail', { user: facts.user.name, why }),
+        fixes: [...fixes, ...start],
+        reason: match.reason,
+        proof: match.line,
+      };
     },
   }),
   rule({
@@ -447,7 +463,9 @@ function rootlessCandidate(facts: Facts): boolean {
 function rootlessReady(facts: Facts): boolean {
   const r = facts.rootless;
   if (r === null || !rootlessCandidate(facts)) return false;
-  return r.setupTool !== null && r.newuidmap !== null && r.newgidmap !== null && r.subuidCount >= 65536 && r.subgidCount >= 65536;
+  return r.setupTool !== null && r.newuidmap !== null && r.newgidmap !== null && r.subuidCount >= 65536 && r.subgidCount >= 65536
+    // The pre-flight: what would make the daemon fail right after the setup (rootless-reasons.ts).
+    && rootlessBlockers(facts).length === 0;
 }
 
 /** Rootless setup as a fix, when the machine meets the prerequisites; the prerequisites go into the evidence either way. */
@@ -462,6 +480,7 @@ function rootlessSetupFix(s: Situation, ev: Evidence): Fix | null {
     subgid: r.subgidCount,
     tool: r.setupTool ?? t('probe.missing'),
   }));
+  for (const blocker of rootlessBlockers(facts)) ev.add(t('evidence.rootless-blocked', { why: explainRootless(t, facts, blocker).why }));
   if (!rootlessReady(facts)) return null;
   // It refuses while the rootful socket is writable for this user unless given --force.
   const force = facts.socket?.writable === true && samePath(facts.socket.path, DEFAULT_SOCKET_PATH);

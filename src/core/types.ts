@@ -208,6 +208,28 @@ export interface RootlessFacts {
   dockerd?: string | null;
   /** Where dockhook keeps the output of a rootless daemon it starts (core/rootless-log.ts). */
   logPath?: string | null;
+  /** What a rootless start needs from this machine, checked before one (null: not probed). */
+  preflight?: RootlessPreflight | null;
+  /** The latest rootless start attempt: the user journal of docker.service, or dockhook's log file. */
+  attempt?: { source: string; lines: string[] } | null;
+}
+
+/** The machine facts a rootless daemon needs, read before any start (core/rootless-reasons.ts). */
+export interface RootlessPreflight {
+  /** XDG_RUNTIME_DIR: set and a directory this user owns (`ok`), `unset`, `missing`, or `not-owned`. */
+  runtimeDir: 'ok' | 'unset' | 'missing' | 'not-owned';
+  /** /proc/sys/kernel/apparmor_restrict_unprivileged_userns is 1 (null: no such file). */
+  apparmorRestricted: boolean | null;
+  /** An /etc/apparmor.d profile for rootlesskit allows `userns` (null: not looked, no AppArmor restriction). */
+  apparmorProfile: boolean | null;
+  /** rootlesskit on PATH (or where the packages put it). */
+  rootlesskit: string | null;
+  /** /proc/sys/kernel/unprivileged_userns_clone (Debian, Arch), null where the kernel has no such switch. */
+  usernsClone: number | null;
+  /** /proc/sys/user/max_user_namespaces. */
+  maxUserNamespaces: number | null;
+  /** The first subordinate id above every range in /etc/subuid and /etc/subgid (at least 100000). */
+  subidNext: number;
 }
 
 export type AltRuntime = 'colima' | 'orbstack' | 'rancher-desktop' | 'podman';

@@ -5,6 +5,9 @@ import type { System } from '../io/system.js';
 import { subordinateCount } from './etc-files.js';
 import { dockerdDirs } from './install.js';
 import { rootlessLogPath } from '../core/rootless-log.js';
+import { latestAttemptInFile, latestAttemptInJournal, parseJournalJson } from '../core/daemon-log.js';
+import type { RootlessPreflight } from '../core/types.js';
+import { journalArgv } from './logs.js';
 
 /**
  * Where the packages put the rootless scripts: docker-ce-rootless-extras /usr/bin, Debian's
@@ -39,6 +42,13 @@ export async function probeRootless(sys: System, endpoint: Endpoint, timeoutMs: 
     if (contextFiles.includes(dir)) contextText.set(`${metaPath}/${dir}/meta.json`, await sys.readFile(`${metaPath}/${dir}/meta.json`));
   }
   const context = readContext(endpoint.configDir, 'rootless', (path) => contextText.get(path) ?? null);
+  const logPath = rootlessLogPath(env, user.home);
+  const userUnit = unit !== null;
+  const setUp = userUnit || context.ok;
+  const [preflight, attempt] = user.uid === 0 ? [null, null] : await Promise.all([
+    rootlessPreflight(sys, xdgRuntimeDir, subuid ?? '', subgid ?? ''),
+    setUp ? latestRootlessAttempt(sys, xdgRuntimeDir !== null && userUnit, logPath, timeoutMs) : null,
+  ]);
   return {
     xdgRuntimeDir,
     socketPath,
@@ -50,8 +60,69 @@ export async function probeRootless(sys: System, endpoint: Endpoint, timeoutMs: 
     newgidmap,
     subuidCount: subordinateCount(subuid ?? '', user.name, user.uid),
     subgidCount: subordinateCount(subgid ?? '', user.name, user.uid),
-    userUnit: unit !== null,
+    userUnit,
     dockerd,
-    logPath: rootlessLogPath(env, user.home),
+    logPath,
+    preflight,
+    attempt,
   };
+}
+
+/** The sysctl as a number, or null where this kernel has no such file. */
+async function sysctl(sys: System, path: string): Promise<number | null> {
+  const text = (await sys.readFile(path))?.trim();
+  return text === undefined || text === '' || Number.isNaN(Number(text)) ? null : Number(text);
+}
+
+/** What rootlesskit needs, checked before any start (rootlesskit pkg/parent/warn.go reads the same files). */
+async function rootlessPreflight(sys: System, xdg: string | null, subuid: string, subgid: string): Promise<RootlessPreflight> {
+  const [dir, restricted, usernsClone, maxUserNamespaces, rootlesskit] = await Promise.all([
+    xdg === null ? null : sys.stat(xdg),
+    sysctl(sys, '/proc/sys/kernel/apparmor_restrict_unprivileged_userns'),
+    sysctl(sys, '/proc/sys/kernel/unprivileged_userns_clone'),
+    sysctl(sys, '/proc/sys/user/max_user_namespaces'),
+    sys.which('rootlesskit', ['/usr/bin', '/usr/local/bin', `${sys.user.home}/bin`]),
+  ]);
+  const runtimeDir = xdg === null ? 'unset' : dir === null || !dir.isDirectory() ? 'missing' : dir.uid !== sys.user.uid ? 'not-owned' : 'ok';
+  const apparmorProfile = restricted === 1 && rootlesskit !== null ? await hasUsernsProfile(sys, rootlesskit) : null;
+  return { runtimeDir, apparmorRestricted: restricted === null ? null : restricted === 1, apparmorProfile, rootlesskit, usernsClone, maxUserNamespaces, subidNext: nextFreeSubid(subuid, subgid) };
+}
+
+/**
+ * A profile in /etc/apparmor.d that lets rootlesskit create user namespaces: Ubuntu's apparmor
+ * package ships one for the packaged binary; a binary elsewhere (~/bin from get.docker.com) needs
+ * its own, named after its path (rootlesskit's own hint). Profiles may name the path with globs.
+ */
+async function hasUsernsProfile(sys: System, rootlesskit: string): Promise<boolean> {
+  const names = (await sys.listDir('/etc/apparmor.d')) ?? [];
+  for (const name of names.filter((n) => n.includes('rootlesskit'))) {
+    const text = (await sys.readFile(`/etc/apparmor.d/${name}`)) ?? '';
+    if (!/^\s*userns\b/m.test(text)) continue;
+    if (text.includes(rootlesskit) || /\S*[{*]\S*rootlesskit/.test(text)) return true;
+  }
+  return false;
+}
+
+/** Where a new 65,536-id range can start: above every range already given out (/etc/subuid, /etc/subgid). */
+export function nextFreeSubid(...files: string[]): number {
+  let next = 100000;
+  for (const text of files) {
+    for (const line of text.split('\n')) {
+      const [, start, count] = line.trim().split(':');
+      const end = Number(start) + Number(count);
+      if (Number.isFinite(end) && end > next) next = end;
+    }
+  }
+  return next;
+}
+
+/** The user journal where a user manager runs the unit, else the log file dockhook's background start writes. */
+async function latestRootlessAttempt(sys: System, userJournal: boolean, logPath: string, timeoutMs: number): Promise<RootlessFacts['attempt']> {
+  if (userJournal) {
+    const journal = await sys.run(journalArgv('docker.service', true), { timeoutMs });
+    const entries = journal.code === 0 ? parseJournalJson(journal.stdout) : [];
+    if (entries.length > 0) return { source: 'journalctl --user -u docker.service', lines: latestAttemptInJournal(entries) };
+  }
+  const text = await sys.readTail(logPath, 256 * 1024);
+  return text === null || text.trim() === '' ? null : { source: logPath, lines: latestAttemptInFile(text) };
 }

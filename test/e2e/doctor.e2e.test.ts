@@ -340,9 +340,18 @@ describeWithWorlds('dockhook doctor --json', () => {
   describe('rootless preferred, not set up, prerequisites met', () => {
     const world = useWorld({ name: 'doc-rootless-available', rootful: 'running' });
 
-    it('says rootless-available to a user outside the docker group whose config prefers rootless', async () => {
+    it('without a login session (no XDG_RUNTIME_DIR) the pre-flight says why rootless would fail, and offers the group only', async () => {
       const w = world();
       w.writeFile('/home/dh-out/.dockhookrc.json', JSON.stringify({ rootless: { prefer: 'always' } }), { owner: USERS.outOfGroup });
+      const run = await doctor(w, { user: USERS.outOfGroup });
+      expectDiagnosis(run, { url: DEFAULT_HOST, source: 'default', reachable: false, cause: 'socket-permission' });
+      expect(run.report.diagnosis.evidence.join('\n')).toMatch(/rootless pre-flight: this session has no runtime directory of its own/);
+    });
+
+    it('says rootless-available to a user outside the docker group whose config prefers rootless', async () => {
+      const w = world();
+      // A login session: pam_systemd would have made /run/user/UID.
+      await w.makeRuntimeDir(USERS.outOfGroup);
       const run = await doctor(w, { user: USERS.outOfGroup });
       expectDiagnosis(run, { url: DEFAULT_HOST, source: 'default', reachable: false, cause: 'rootless-available' });
       const setup = run.report.diagnosis.fixes[0];

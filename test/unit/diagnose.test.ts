@@ -350,3 +350,41 @@ describe('service-failed: the reason from the daemon\'s own words', () => {
     expect(d.fixes.map((f) => f.id)).toEqual(['edit-daemon-json', 'start-service']);
   });
 });
+
+describe('rootless-failed: the reason from the rootless start, or from the pre-flight', () => {
+  const pre = { runtimeDir: 'ok' as const, apparmorRestricted: null, apparmorProfile: null, rootlesskit: '/usr/bin/rootlesskit', usernsClone: null, maxUserNamespaces: 28633, subidNext: 231072 };
+  const setUp = (rootless: Partial<NonNullable<Facts['rootless']>>) => facts({
+    endpoint: { ...base.endpoint, url: 'unix:///run/user/1000/docker.sock', source: 'context', context: 'rootless' },
+    rootless: { ...base.rootless!, contextHost: 'unix:///run/user/1000/docker.sock', preflight: pre, ...rootless },
+  });
+
+  it('a background start that died on a missing subuid range: that line, and a range above every other', () => {
+    const line = '[rootlesskit:parent] error: failed to setup UID/GID map: failed to compute uid/gid map: No subuid ranges found for user 1000 ("ada")';
+    const d = diagnose(setUp({ subuidCount: 0, attempt: { source: '/home/ada/.local/state/dockhook/dockerd-rootless.log', lines: ['dockhook: starting x', line] } }), prefs(), t);
+    expect(d).toMatchObject({ cause: 'rootless-failed', reason: 'subid', proof: line });
+    expect(d.summary).toMatch(/cannot start: ada has no range of subordinate ids/);
+    expect(d.fixes[0]).toMatchObject({ id: 'add-subids', commands: [['sudo', 'usermod', '--add-subuids', '231072-296607', '--add-subgids', '231072-296607', 'ada']] });
+  });
+
+  it('no login session, known before any start: said first, and no start offered that must fail first', () => {
+    const d = diagnose(setUp({ xdgRuntimeDir: null, preflight: { ...pre, runtimeDir: 'unset' } }), prefs(), t);
+    expect(d).toMatchObject({ cause: 'rootless-failed', reason: 'no-login-session', proof: null });
+    expect(d.summary).toMatch(/cannot start until this is fixed: this session has no runtime directory/);
+    expect(d.fixes.map((f) => f.id).slice(0, 2)).toEqual(['login-session', 'enable-linger']);
+  });
+
+  it('AppArmor: the profile rootlesskit itself suggests, written as a shown file', () => {
+    const d = diagnose(setUp({ preflight: { ...pre, apparmorRestricted: true, apparmorProfile: false, rootlesskit: '/home/ada/bin/rootlesskit' } }), prefs(), t);
+    expect(d.reason).toBe('apparmor-userns');
+    expect(d.fixes[0]?.files?.[0]).toMatchObject({ path: '/etc/apparmor.d/home.ada.bin.rootlesskit', content: expect.stringContaining('/home/ada/bin/rootlesskit flags=(unconfined) {\n  userns,') });
+    expect(d.fixes[0]?.commands).toEqual([['sudo', 'systemctl', 'restart', 'apparmor.service']]);
+  });
+
+  it('before a setup: the pre-flight keeps rootless from being offered when it would fail, and says why', () => {
+    const denied = facts({ ping: ping('eacces'), socket: socketThere(), groups: { docker: { name: 'docker', gid: 998, members: [] }, inDatabase: false, inProcess: false, session: ['ada'] } });
+    const blocked = { ...denied, rootless: { ...denied.rootless!, preflight: { ...pre, apparmorRestricted: true, apparmorProfile: false } } };
+    const d = diagnose(blocked, prefs(), t);
+    expect(d.fixes.map((f) => f.id)).toEqual(['add-to-group']);
+    expect(d.evidence.join('\n')).toMatch(/rootless pre-flight: AppArmor lets only programs with a profile/);
+  });
+});

@@ -10,7 +10,7 @@ import { probeGroups } from '../../src/probes/groups.js';
 import { gatherFacts } from '../../src/probes/index.js';
 import { probeInstall } from '../../src/probes/install.js';
 import { probeLogs } from '../../src/probes/logs.js';
-import { probeRootless } from '../../src/probes/rootless.js';
+import { nextFreeSubid, probeRootless } from '../../src/probes/rootless.js';
 import { isProcessRunning, probeService } from '../../src/probes/service.js';
 import { probeSocket } from '../../src/probes/socket.js';
 import { dir, executable, fakeSystem, file, socket, symlink, type FakeMachine } from '../support/fake-system.js';
@@ -167,6 +167,7 @@ describe('probeRootless', () => {
       '/usr/bin/newgidmap': executable({ mode: 0o4755 }),
       '/etc/subuid': 'ada:100000:65536\nbob:165536:65536\n',
       '/etc/subgid': 'ada:100000:65536\n1000:300000:1000\n',
+      '/run/user/1000': dir({ uid: 1000, gid: 1000, mode: 0o700 }),
     },
   };
 
@@ -186,6 +187,40 @@ describe('probeRootless', () => {
       userUnit: false,
       dockerd: null,
       logPath: '/home/ada/.local/state/dockhook/dockerd-rootless.log',
+      preflight: { runtimeDir: 'ok', apparmorRestricted: null, apparmorProfile: null, rootlesskit: null, usernsClone: null, maxUserNamespaces: null, subidNext: 301000 },
+      attempt: null,
+    });
+  });
+
+  describe('the rootless pre-flight', () => {
+    const pre = async (machine: FakeMachine) => (await probeRootless(fakeSystem({ ...ready, ...machine, files: { ...ready.files, ...machine.files } }), endpoint(), 100)).preflight;
+
+    it('AppArmor restricting user namespaces, and no profile for rootlesskit', async () => {
+      expect(await pre({ files: { '/proc/sys/kernel/apparmor_restrict_unprivileged_userns': '1\n', '/home/ada/bin/rootlesskit': executable() } })).toMatchObject({ apparmorRestricted: true, apparmorProfile: false, rootlesskit: '/home/ada/bin/rootlesskit' });
+    });
+
+    it("a profile that allows userns for rootlesskit's path (or a glob of it) counts", async () => {
+      const profile = 'abi <abi/4.0>,\n/usr/bin/rootlesskit flags=(unconfined) {\n  userns,\n}\n';
+      const glob = 'profile rootlesskit /{,usr/}{,s}bin/rootlesskit flags=(unconfined) {\n  userns,\n}\n';
+      const base = { '/proc/sys/kernel/apparmor_restrict_unprivileged_userns': '1\n', '/usr/bin/rootlesskit': executable() };
+      expect(await pre({ files: { ...base, '/etc/apparmor.d/usr.bin.rootlesskit': profile } })).toMatchObject({ apparmorProfile: true });
+      expect(await pre({ files: { ...base, '/etc/apparmor.d/rootlesskit': glob } })).toMatchObject({ apparmorProfile: true });
+      expect(await pre({ files: { ...base, '/etc/apparmor.d/rootlesskit': 'profile rootlesskit /usr/bin/rootlesskit {\n}\n' } })).toMatchObject({ apparmorProfile: false });
+    });
+
+    it('the userns sysctls, and a runtime directory that is not the user\'s', async () => {
+      expect(await pre({ files: { '/proc/sys/kernel/unprivileged_userns_clone': '0\n', '/proc/sys/user/max_user_namespaces': '0\n', '/run/user/1000': dir({ uid: 0 }) } })).toMatchObject({ usernsClone: 0, maxUserNamespaces: 0, runtimeDir: 'not-owned' });
+    });
+
+    it('a new id range starts above every range given out', async () => {
+      expect(nextFreeSubid('ada:100000:65536\nbob:165536:65536\n', 'ada:100000:65536\n')).toBe(231072);
+      expect(nextFreeSubid('', '')).toBe(100000);
+    });
+
+    it('the latest attempt of a background start, from dockhook\'s log file', async () => {
+      const log = 'dockhook: starting /usr/bin/dockerd-rootless.sh at 2026-01-01T00:00:00.000Z\nold\ndockhook: starting /usr/bin/dockerd-rootless.sh at 2026-01-02T00:00:00.000Z\n[rootlesskit:parent] error: failed to setup UID/GID map: failed to compute uid/gid map: No subuid ranges found for user 1000 ("ada")\n';
+      const sys = fakeSystem({ ...ready, files: { ...ready.files, '/home/ada/.config/systemd/user/docker.service': '[Service]\n', '/home/ada/.local/state/dockhook/dockerd-rootless.log': log } });
+      expect((await probeRootless(sys, endpoint(), 100)).attempt).toEqual({ source: '/home/ada/.local/state/dockhook/dockerd-rootless.log', lines: [log.split('\n')[2], log.split('\n')[3]] });
     });
   });
 
