@@ -37,7 +37,7 @@ describe('a rootless start\'s last words → reason', () => {
 
 describe('the rootless pre-flight (more than `dockerd-rootless-setuptool.sh check`)', () => {
   const ok: RootlessPreflight = { runtimeDir: 'ok', apparmorRestricted: false, apparmorProfile: null, rootlesskit: '/usr/bin/rootlesskit', usernsClone: null, maxUserNamespaces: 28633, subidNext: 165536 };
-  const rootless = { xdgRuntimeDir: '/run/user/1000', socketPath: '/run/user/1000/docker.sock', socket: null, contextHost: null, setupTool: '/usr/bin/dockerd-rootless-setuptool.sh', rootlessScript: '/usr/bin/dockerd-rootless.sh', newuidmap: '/usr/bin/newuidmap', newgidmap: '/usr/bin/newgidmap', subuidCount: 65536, subgidCount: 65536, userUnit: false };
+  const rootless: NonNullable<Facts['rootless']> = { xdgRuntimeDir: '/run/user/1000', socketPath: '/run/user/1000/docker.sock', socket: null, contextHost: null, setupTool: '/usr/bin/dockerd-rootless-setuptool.sh', rootlessScript: '/usr/bin/dockerd-rootless.sh', newuidmap: '/usr/bin/newuidmap', newgidmap: '/usr/bin/newgidmap', subuidCount: 65536, subgidCount: 65536, userUnit: false };
   const facts = (pre: Partial<RootlessPreflight>, more: Partial<typeof rootless> = {}) => ({ user: { name: 'ada', uid: 1000, gid: 1000, home: '/home/ada' }, rootless: { ...rootless, ...more, preflight: { ...ok, ...pre } } }) as unknown as Facts;
   const reasons = (f: Facts) => rootlessBlockers(f).map((b) => b.reason);
 
