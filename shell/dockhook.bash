@@ -135,6 +135,13 @@ __dockhook_tty_restore() {
   if [[ $1 -gt 128 && -n $__dh_tty ]]; then command stty -F /dev/tty "$__dh_tty" 2>/dev/null || :; fi
 }
 
+# True when the few lines this function says itself (when dockhook could not run, its catalogue is
+# out of reach) should be Chinese: LC_ALL, else LC_MESSAGES, else LANG, as dockhook chooses.
+__dockhook_zh() {
+  local locale=${LC_ALL:-${LC_MESSAGES:-${LANG-}}}
+  [[ $locale == [zZ][hH] || $locale == [zZ][hH][_.-]* ]]
+}
+
 # True when dockhook can be asked: its launcher is there and runnable.
 __dockhook_available() {
   if [[ $1 == */* ]]; then [[ -x $1 ]]; else type -P "$1" >/dev/null; fi
@@ -161,7 +168,11 @@ docker() {
       __dockhook_handback "$__dh_dir" "env.$$" || __dh_ran=$?
       if [[ $__dh_ran -eq 1 && $__dh_check -ne $__dh_status ]]; then
         # dockhook could not start (a broken install, an argv too long for it): docker's answer stands.
-        printf 'dockhook: could not run (status %s); docker'"'"'s own status is kept\n' "$__dh_check" >&2
+        if __dockhook_zh; then
+          printf 'dockhook: 无法运行（状态 %s）；保留 docker 自己的退出状态\n' "$__dh_check" >&2
+        else
+          printf 'dockhook: could not run (status %s); docker'"'"'s own status is kept\n' "$__dh_check" >&2
+        fi
       elif [[ $__dh_ran -ne 1 ]]; then
         __dh_status=$__dh_check
       fi
@@ -182,7 +193,11 @@ docker() {
   if [[ $__dh_ran -eq 1 && $__dh_status -ne 0 ]]; then
     # dockhook died before it ran docker (a truncated or throwing install, a crashing node, an
     # argv too long for it): fail open, run docker as asked and return its status.
-    printf 'dockhook: could not run (status %s); running docker without it\n' "$__dh_status" >&2
+    if __dockhook_zh; then
+      printf 'dockhook: 无法运行（状态 %s）；改为直接运行 docker\n' "$__dh_status" >&2
+    else
+      printf 'dockhook: could not run (status %s); running docker without it\n' "$__dh_status" >&2
+    fi
     __dh_status=0
     command docker "$@" || __dh_status=$?
   fi

@@ -66,6 +66,14 @@ end
 
 # True when the daemon behind the socket is visibly up: its pid file names a live dockerd
 # (see shell/dockhook.bash).
+# True when the lines this function says itself should be Chinese (see shell/dockhook.bash).
+function __dockhook_zh
+    set -l locale $LC_ALL
+    test -n "$locale"; or set locale $LC_MESSAGES
+    test -n "$locale"; or set locale $LANG
+    string match -qri '^zh([_.-]|$)' -- "$locale"
+end
+
 function __dockhook_daemon_up --argument-names sock
     set -l pidfile
     switch "$sock"
@@ -152,7 +160,11 @@ function docker --description 'docker, with dockhook explaining daemon-connectio
             set -l ran $status
             if test $ran -eq 1; and test $check -ne $st
                 # dockhook could not start (a broken install, an argv too long for it): docker's answer stands.
-                echo "dockhook: could not run (status $check); docker's own status is kept" >&2
+                if __dockhook_zh
+                    echo "dockhook: 无法运行（状态 $check）；保留 docker 自己的退出状态" >&2
+                else
+                    echo "dockhook: could not run (status $check); docker's own status is kept" >&2
+                end
             else if test $ran -ne 1
                 set st $check
             end
@@ -178,7 +190,11 @@ function docker --description 'docker, with dockhook explaining daemon-connectio
     __dockhook_handback "$dir" env.$fish_pid
     if test $status -eq 1; and test $st -ne 0
         # dockhook died before it ran docker (see shell/dockhook.bash): fail open.
-        echo "dockhook: could not run (status $st); running docker without it" >&2
+        if __dockhook_zh
+            echo "dockhook: 无法运行（状态 $st）；改为直接运行 docker" >&2
+        else
+            echo "dockhook: could not run (status $st); running docker without it" >&2
+        end
         command docker $argv
         set st $status
     end

@@ -131,6 +131,12 @@ __dockhook_tty_restore() {
   if [[ $1 -gt 128 && -n $__dh_tty ]]; then command stty -F /dev/tty "$__dh_tty" 2>/dev/null || :; fi
 }
 
+# True when the lines this function says itself should be Chinese (see shell/dockhook.bash).
+__dockhook_zh() {
+  local locale=${LC_ALL:-${LC_MESSAGES:-${LANG-}}}
+  [[ $locale == [zZ][hH] || $locale == [zZ][hH][_.-]* ]]
+}
+
 # True when dockhook can be asked: its launcher is there and runnable.
 __dockhook_available() {
   if [[ $1 == */* ]]; then [[ -x $1 ]]; else (( ${+commands[$1]} )); fi
@@ -158,7 +164,11 @@ docker() {
       __dockhook_handback "$__dh_dir" "env.$$" || __dh_ran=$?
       if [[ $__dh_ran -eq 1 && $__dh_check -ne $__dh_status ]]; then
         # dockhook could not start (a broken install, an argv too long for it): docker's answer stands.
-        print -ru2 -- "dockhook: could not run (status $__dh_check); docker's own status is kept"
+        if __dockhook_zh; then
+          print -ru2 -- "dockhook: 无法运行（状态 $__dh_check）；保留 docker 自己的退出状态"
+        else
+          print -ru2 -- "dockhook: could not run (status $__dh_check); docker's own status is kept"
+        fi
       elif [[ $__dh_ran -ne 1 ]]; then
         __dh_status=$__dh_check
       fi
@@ -178,7 +188,11 @@ docker() {
   __dockhook_handback "$__dh_dir" "env.$$" || __dh_ran=$?
   if [[ $__dh_ran -eq 1 && $__dh_status -ne 0 ]]; then
     # dockhook died before it ran docker (see shell/dockhook.bash): fail open.
-    print -ru2 -- "dockhook: could not run (status $__dh_status); running docker without it"
+    if __dockhook_zh; then
+      print -ru2 -- "dockhook: 无法运行（状态 $__dh_status）；改为直接运行 docker"
+    else
+      print -ru2 -- "dockhook: could not run (status $__dh_status); running docker without it"
+    fi
     __dh_status=0
     command docker "$@" || __dh_status=$?
   fi

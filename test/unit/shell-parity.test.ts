@@ -123,7 +123,7 @@ function homeFor(c: Case): string {
   return join(T, 'homes', c.currentContext ?? 'none');
 }
 
-function runCase(shell: Shell, c: Case, index: number): Outcome {
+function runCase(shell: Shell, c: Case, index: number | string): Outcome & { stderr: string } {
   const dir = join(T, 'cases', shell, String(index));
   mkdirSync(dir, { recursive: true });
   const files = { log: join(dir, 'log'), status: join(dir, 'status'), env: join(dir, 'env') };
@@ -153,7 +153,7 @@ function runCase(shell: Shell, c: Case, index: number): Outcome {
     const line = envText.split('\n').find((l) => l.startsWith(`${name}=`));
     seen[name] = line === undefined ? null : line.slice(name.length + 1);
   }
-  return { calls: calls.map(normaliseEnvOut), status: Number(readFileSync(files.status, 'utf8').trim()), env: seen };
+  return { calls: calls.map(normaliseEnvOut), status: Number(readFileSync(files.status, 'utf8').trim()), env: seen, stderr: result.stderr ?? '' };
 }
 
 /** The hand-back file's name carries the shell's pid; the parity is in passing one at all. */
@@ -321,10 +321,34 @@ describeShells('the shell integrations agree', () => {
     const c = cases()[index]!;
     writeFileSync(join(T, 'run', 'docker.pid'), `${c.pidFile ? dockerd?.pid : process.pid}\n`);
     const want = expected(c);
-    const got = Object.fromEntries(SHELLS.map((shell) => [shell, runCase(shell, c, index)]));
+    const got = Object.fromEntries(SHELLS.map((shell) => {
+      const { stderr: _stderr, ...outcome } = runCase(shell, c, index);
+      return [shell, outcome];
+    }));
     expect(got.bash, 'bash against endpoint.ts').toEqual(want);
     expect(got.zsh, 'zsh against bash').toEqual(got.bash);
     expect(got.fish, 'fish against bash').toEqual(got.bash);
+  });
+
+  it.each([['C.UTF-8', 'dockhook: could not run (status 127); running docker without it\n'], ['zh_CN.UTF-8', 'dockhook: 无法运行（状态 127）；改为直接运行 docker\n']])(
+    'a dockhook that cannot run is said in the same words by all three shells (LANG=%s)',
+    (lang, line) => {
+      const c: Case = { name: 'broken', argv: ['ps'], env: { DOCKER_HOST: dead(), LANG: lang }, dockerStatus: 3, broken: true };
+      for (const shell of SHELLS) expect(runCase(shell, c, `broken-${lang}`).stderr, shell).toBe(line);
+    },
+  );
+
+  it('bin/dockhook with its bundle missing says so in the reader\'s language, and runs docker', () => {
+    const root = join(T, 'launcher');
+    mkdirSync(join(root, 'bin'), { recursive: true });
+    writeFileSync(join(root, 'bin', 'dockhook'), readFileSync(join(ROOT, 'bin', 'dockhook')), { mode: 0o755 });
+    for (const [lang, line] of [['C.UTF-8', 'cannot run (node or'], ['zh_CN.UTF-8', '无法运行（缺少 node 或']] as const) {
+      const log = join(root, `log.${lang}`);
+      const result = spawnSync(join(root, 'bin', 'dockhook'), ['exec', '--', 'ps'], { env: { ...baseEnv(join(T, 'homes', 'none')), LANG: lang, DH_LOG: log, DH_DOCKER_STATUS: '5' }, encoding: 'utf8' });
+      expect(result.stderr).toContain(`dockhook: ${line}`);
+      expect(result.status).toBe(5);
+      expect(readFileSync(log, 'utf8')).toBe('docker\x1fps\n');
+    }
   });
 
   it.each(SHELLS)('the hand-back allow-list of dockhook.%s is HANDBACK_VARS', (shell) => {
