@@ -1,5 +1,6 @@
 // What every command gets: the environment, the machine, the config (loaded on first use),
 // the message catalogue and colours. Built once per run, passed down, never global.
+import { readFileSync } from 'node:fs';
 import { languageFromEnv, say, translator, type Language, type Translate } from '../core/messages/index.js';
 import type { Config } from '../core/config-schema.js';
 import { shellFromEnv } from '../core/shell-syntax.js';
@@ -23,6 +24,15 @@ export interface AppContext {
   say(line: string): void;
 }
 
+/** The name of the process that started dockhook (the launcher execs node, so: the shell). */
+function parentCommand(): string | null {
+  try {
+    return readFileSync(`/proc/${process.ppid}/comm`, 'utf8');
+  } catch {
+    return null;
+  }
+}
+
 export function languageFor(config: Config | undefined, env: AppContext['env']): Language {
   if (config && config.language !== 'auto') return config.language;
   return languageFromEnv(env);
@@ -32,10 +42,14 @@ export function createContext(env: AppContext['env'] = process.env): AppContext 
   let loaded: Promise<LoadedConfig> | null = null;
   const sys = realSystem(env);
   let stderrIsTTY: boolean | undefined;
+  let shell: ShellName | undefined;
   return {
     env,
     sys,
-    shell: shellFromEnv(env),
+    get shell() {
+      shell ??= shellFromEnv(env, env._DOCKHOOK_SHELL ? null : parentCommand());
+      return shell;
+    },
     get stderrIsTTY() {
       stderrIsTTY ??= isTerminal(2);
       return stderrIsTTY;

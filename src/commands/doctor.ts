@@ -70,7 +70,7 @@ export async function doctorCommand(ctx: AppContext, options: { json: boolean; l
   }
   if (diagnosis.fixes.length > 0) {
     lines.push(t('report.fixes'));
-    lines.push(...renderFixes(diagnosis.fixes, t, c, (argv) => concreteArgv(argv, { sudo: config.sudo, uid: ctx.sys.user.uid, dockerBinary: 'docker' })));
+    lines.push(...renderFixes(diagnosis.fixes, t, c, (argv) => concreteArgv(argv, { sudo: config.sudo, uid: ctx.sys.user.uid, dockerBinary: 'docker' }), '  ', ctx.shell));
   }
   if (options.logs) lines.push(...logReport(inv, t, c));
   writeOut(`${lines.join('\n')}\n`);

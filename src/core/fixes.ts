@@ -110,6 +110,9 @@ export function addToDockerGroup(t: Translate, user: string, groupExists: boolea
     privileged: true,
     persistent: true,
     rootEquivalent: true,
+    // The membership counts from the next login: until then this shell runs docker through sg,
+    // without asking again.
+    env: { DOCKHOOK_GROUP: 'docker' },
     retry: 'sg-docker',
   });
 }

@@ -6,12 +6,17 @@ import { commandLine } from './quote.js';
 
 const SHELLS: readonly ShellName[] = ['bash', 'zsh', 'fish', 'sh'];
 
-/** The calling shell: what the shell function says (_DOCKHOOK_SHELL), else the login shell. */
-export function shellFromEnv(env: Readonly<Record<string, string | undefined>>): ShellName {
+/**
+ * The calling shell: what the shell function says (_DOCKHOOK_SHELL); for `dockhook fix` typed at
+ * a prompt, the parent process (a fish started from a bash login keeps SHELL=/bin/bash); else the
+ * login shell.
+ */
+export function shellFromEnv(env: Readonly<Record<string, string | undefined>>, parent: string | null = null): ShellName {
   const named = env._DOCKHOOK_SHELL ?? '';
   if ((SHELLS as readonly string[]).includes(named)) return named as ShellName;
-  const login = /([^/]+)$/.exec(env.SHELL ?? '')?.[1] ?? '';
-  if (login === 'fish' || login === 'zsh' || login === 'bash') return login;
+  for (const candidate of [parent?.trim() ?? '', /([^/]+)$/.exec(env.SHELL ?? '')?.[1] ?? '']) {
+    if (candidate === 'fish' || candidate === 'zsh' || candidate === 'bash') return candidate;
+  }
   return 'sh';
 }
 

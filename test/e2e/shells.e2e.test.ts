@@ -651,7 +651,7 @@ describeWithWorlds('dockhook in real shells through a pseudo-terminal', () => {
     });
     }
 
-    it('7. fish, autoApply "safe": the rootless env fix is applied without a question (rootful up but not for this user)', async () => {
+    it('7. fish, autoApply "safe": the rootless context fix is applied without a question (rootful up but not for this user)', async () => {
       const w = world();
       const host = w.rootlessHost();
       // A rootful daemon this user may not use: the socket exists and is not writable.

@@ -64,6 +64,9 @@ describe("commands in the user's own shell", () => {
     expect(shellFromEnv({ _DOCKHOOK_SHELL: 'fish', SHELL: '/bin/bash' })).toBe('fish');
     expect(shellFromEnv({ SHELL: '/usr/bin/zsh' })).toBe('zsh');
     expect(shellFromEnv({ _DOCKHOOK_SHELL: 'tcsh', SHELL: '/bin/tcsh' })).toBe('sh');
+    // `dockhook fix` typed in a fish started from a bash login: the parent process says fish.
+    expect(shellFromEnv({ SHELL: '/bin/bash' }, 'fish\n')).toBe('fish');
+    expect(shellFromEnv({ SHELL: '/bin/zsh' }, 'sudo\n')).toBe('zsh');
   });
 
   it('a detached start reads the same in every shell', () => {

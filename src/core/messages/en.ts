@@ -189,8 +189,6 @@ export const en = {
   'prompt.header': 'dockhook: {summary}',
   'prompt.apply-retry': 'Apply and re-run `{command}`?',
   'prompt.apply': 'Apply?',
-  'prompt.choices-yes': '[Y/n]',
-  'prompt.choices-no': '[y/N]',
   'prompt.root-warning': 'The docker group grants root-equivalent rights. The safer alternative is {number}. {title}',
   'prompt.root-warning-alone': 'The docker group grants root-equivalent rights: anyone in it can become root on this machine.',
   'prompt.declined': 'dockhook: nothing changed.',
@@ -215,7 +213,6 @@ export const en = {
   'wait.interrupted': 'dockhook: stopped waiting for {url}; the start itself was not undone.',
   'apply.env': 'dockhook: this shell now has {changes}',
   'apply.env-no-shell': 'dockhook: run this in your shell: {changes}',
-  'apply.newgrp': 'dockhook: the group is active for this re-run only; run `newgrp docker` or log in again to keep it.',
   'apply.retrying': 'dockhook: re-running `{command}`',
 
   // --- doctor report ---

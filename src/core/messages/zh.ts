@@ -189,8 +189,6 @@ export const zh = {
   'prompt.header': 'dockhook: {summary}',
   'prompt.apply-retry': '应用修复并重新运行 `{command}`？',
   'prompt.apply': '是否应用？',
-  'prompt.choices-yes': '[Y/n]',
-  'prompt.choices-no': '[y/N]',
   'prompt.root-warning': 'docker 用户组授予的是等同 root 的权限。更安全的替代方案是 {number}. {title}',
   'prompt.root-warning-alone': 'docker 用户组授予的是等同 root 的权限：组内任何人都能成为本机的 root。',
   'prompt.declined': 'dockhook: 未做任何更改。',
@@ -215,7 +213,6 @@ export const zh = {
   'wait.exited': 'dockhook: 守护进程在 {url} 响应之前就退出了。',
   'apply.env': 'dockhook: 当前 shell 已设置 {changes}',
   'apply.env-no-shell': 'dockhook: 请在你的 shell 中运行：{changes}',
-  'apply.newgrp': 'dockhook: 该用户组仅对本次重新运行生效；要让它持续生效，请运行 `newgrp docker` 或重新登录。',
   'apply.retrying': 'dockhook: 正在重新运行 `{command}`',
 
   // --- doctor report ---
