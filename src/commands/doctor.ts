@@ -63,10 +63,11 @@ export async function doctorCommand(ctx: AppContext, options: { json: boolean; l
   const causeLine = t('report.cause', { cause, summary: diagnosis.summary });
   lines.push(causeLine.replace(cause, reachable ? c.ok(cause) : c.bad(cause)));
   // The daemon's own line that proves the reason, right under it.
-  if (diagnosis.proof) lines.push(`  ${c.dim(t('report.proof', { line: diagnosis.proof }))}`);
+  if (diagnosis.proof) lines.push(`  ${c.dim(visible(t(diagnosis.cause === 'rootless-failed' ? 'report.proof-rootless' : 'report.proof', { line: diagnosis.proof })))}`);
   if (!reachable || diagnosis.evidence.length > 3) {
     lines.push(t('report.evidence'));
-    for (const line of diagnosis.evidence) lines.push(`  - ${visible(line)}`);
+    // The proof is already under the cause line; the evidence does not repeat it.
+    for (const line of diagnosis.evidence) if (!diagnosis.proof || !line.endsWith(diagnosis.proof)) lines.push(`  - ${visible(line)}`);
   }
   if (diagnosis.fixes.length > 0) {
     lines.push(t('report.fixes'));
@@ -81,5 +82,6 @@ export async function doctorCommand(ctx: AppContext, options: { json: boolean; l
 function logReport(inv: Investigation, t: AppTranslate, c: Palette): string[] {
   const logs = inv.facts.logs;
   if (!logs || logs.source === null || logs.attempt.length === 0) return [t('report.logs-none')];
-  return [t('report.logs', { source: logs.source }), ...logs.attempt.map((line) => `  ${c.dim('│')} ${line}`)];
+  // Log text is the daemon's (or anyone's who can write the log file): shown, never obeyed by the terminal.
+  return [visible(t('report.logs', { source: logs.source })), ...logs.attempt.map((line) => `  ${c.dim('│')} ${visible(line)}`)];
 }

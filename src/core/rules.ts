@@ -223,7 +223,8 @@ export const RULES = [
       const { why, fixes } = explainRootless(t, facts, match);
       return {
         summary: t(died ? 'cause.rootless-failed-why' : 'cause.rootless-will-fail', { user: facts.user.name, why }),
-        fixes: [...fixes, ...start],
+        // Without a login session of its own no start can work here, not even after the repair.
+        fixes: match.reason === 'no-login-session' ? fixes : [...fixes, ...start],
         reason: match.reason,
         proof: match.line,
       };

@@ -118,7 +118,7 @@ export function nextFreeSubid(...files: string[]): number {
 
 /** The user journal where a user manager runs the unit, else the log file dockhook's background start writes. */
 async function latestRootlessAttempt(sys: System, userJournal: boolean, logPath: string, timeoutMs: number): Promise<RootlessFacts['attempt']> {
-  if (userJournal) {
+  if (userJournal && (await sys.lstat('/run/systemd/system'))?.isDirectory()) {
     const journal = await sys.run(journalArgv('docker.service', true), { timeoutMs });
     const entries = journal.code === 0 ? parseJournalJson(journal.stdout) : [];
     if (entries.length > 0) return { source: 'journalctl --user -u docker.service', lines: latestAttemptInJournal(entries) };

@@ -187,3 +187,68 @@ describeWithWorlds('dockerd refuses to start: the reason from its own last words
   }, 150_000);
 });
 
+
+describeWithWorlds('a rootless daemon that cannot start: the reason from rootlesskit\'s words, or the pre-flight', () => {
+  // dh-rootless has rootless Docker set up (user unit, runtime directory); systemd is the stand-in.
+  const world = useWorld({ name: 'fail-rl', rootful: 'absent', rootless: 'installed', systemd: true });
+  const as = { user: USERS.rootless };
+
+  async function startFailsRootless(w: World): Promise<void> {
+    const start = await w.run(['systemctl', '--user', 'start', 'docker'], { ...as, timeoutMs: 60_000 });
+    expect(start.code, start.stderr).toBe(1);
+    expect(start.stderr).toMatch(/Job for docker\.service failed/);
+  }
+
+  it('XDG_RUNTIME_DIR unset (after su): no login session, said before any start, and no start offered that cannot work', async () => {
+    const w = world();
+    // What dockerd-rootless.sh itself says in such a session (real, docker.io 20.10).
+    const script = await w.run(['/usr/share/docker.io/contrib/dockerd-rootless.sh'], { ...as, env: { XDG_RUNTIME_DIR: null } });
+    expect(script.code).toBe(1);
+    expect(script.stdout + script.stderr).toMatch(/^XDG_RUNTIME_DIR needs to be set and writable$/m);
+    const report = await doctor(w, { ...as, env: { XDG_RUNTIME_DIR: null } });
+    expect(report.diagnosis).toMatchObject({ cause: 'rootless-failed', reason: 'no-login-session', proof: null });
+    expect(report.diagnosis.summary).toMatch(/cannot start until this is fixed: this session has no runtime directory/);
+    expect(report.diagnosis.fixes.map((f) => f.id)).toEqual(['login-session', 'enable-linger']);
+  });
+
+  it('newuidmap hidden: rootlesskit\'s own line, and uidmap to install', async () => {
+    const w = world();
+    // Inside the world only: an empty, non-executable file over newuidmap, so no PATH lookup finds one.
+    const hide = await w.run(['sh', '-c', ': > /run/no-newuidmap && mount --bind /run/no-newuidmap /usr/bin/newuidmap']);
+    expect(hide.code, hide.stderr).toBe(0);
+    try {
+      await startFailsRootless(w);
+      const report = await doctor(w, as);
+      expect(report.diagnosis).toMatchObject({ cause: 'rootless-failed', reason: 'newuidmap' });
+      expect(report.diagnosis.proof).toMatch(/^\[rootlesskit:parent\] error: failed to setup UID\/GID map: newuidmap \d+ \[.*\] failed: : exec: "newuidmap": executable file not found in \$PATH$/);
+      expect(report.diagnosis.fixes[0]?.id).toBe('install-uidmap');
+    } finally {
+      await w.run(['umount', '/usr/bin/newuidmap']);
+    }
+  });
+
+  it('a user with no subuid range: that line, and a free range to add', async () => {
+    const w = world();
+    // The world's own /etc/subuid, without dh-rootless's line (the machine's file is untouched).
+    const hide = await w.run(['sh', '-c', 'grep -v "^dh-rootless:" /etc/subuid > /run/subuid && mount --bind /run/subuid /etc/subuid']);
+    expect(hide.code, hide.stderr).toBe(0);
+    try {
+      await startFailsRootless(w);
+      const report = await doctor(w, as);
+      expect(report.diagnosis).toMatchObject({ cause: 'rootless-failed', reason: 'subid' });
+      expect(report.diagnosis.proof).toMatch(/^\[rootlesskit:parent\] error: failed to setup UID\/GID map: failed to compute uid\/gid map: No subuid ranges found for user \d+ \("dh-rootless"\)$/);
+      // Only this attempt: not the newuidmap failure before it.
+      expect(report.diagnosis.evidence.join('\n')).not.toMatch(/executable file not found/);
+      const add = report.diagnosis.fixes[0]!;
+      expect(add.id).toBe('add-subids');
+      const range = add.commands[0]![3]!;
+      const [start, end] = range.split('-').map(Number);
+      expect(end! - start! + 1).toBe(65536);
+      // Above every range /etc/subuid and /etc/subgid give out.
+      const taken = (await w.run(['cat', '/etc/subuid', '/etc/subgid'])).stdout.split('\n').filter(Boolean).map((l) => Number(l.split(':')[1]) + Number(l.split(':')[2]));
+      expect(start).toBeGreaterThanOrEqual(Math.max(...taken));
+    } finally {
+      await w.run(['umount', '/etc/subuid']);
+    }
+  });
+});

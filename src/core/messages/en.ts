@@ -227,6 +227,7 @@ export const en = {
   'report.fix-env': 'in this shell: {changes}',
   'report.fix-file': 'with these lines on its input:',
   'report.proof': 'dockerd said: {line}',
+  'report.proof-rootless': 'the rootless daemon said: {line}',
   'report.logs': 'the latest start attempt, from {source}:',
   'report.logs-none': 'no log of a start attempt was found (the journal of docker.service, /var/log/docker.log)',
 

@@ -227,6 +227,7 @@ export const zh = {
   'report.fix-env': '在当前 shell 中：{changes}',
   'report.fix-file': '其输入为以下内容：',
   'report.proof': 'dockerd 的原话：{line}',
+  'report.proof-rootless': 'rootless 守护进程的原话：{line}',
   'report.logs': '最近一次启动尝试的日志，来自 {source}：',
   'report.logs-none': '没有找到启动尝试的日志（docker.service 的日志、/var/log/docker.log）',
 

@@ -143,6 +143,9 @@ rootless-start | rootless-stop | rootless-kill | rootless-state)
   rootless-start)
     if [ -f "$pidfile" ] && alive "$(cat "$pidfile")" rootlesskit; then exit 0; fi
     script=$(command -v dockerd-rootless.sh || echo /usr/share/docker.io/contrib/dockerd-rootless.sh)
+    # One invocation per start, as the user manager would log it (see rootful-start).
+    touch "$log"
+    echo "$(stat -c %s "$log") $(tr -d - </proc/sys/kernel/random/uuid)" >>"$udir/rootless.invocations"
     setsid "$script" --storage-driver=vfs --iptables=false >>"$log" 2>&1 </dev/null &
     pid=$!
     echo "$pid" >"$pidfile"
