@@ -155,7 +155,8 @@ describeWithWorlds('attacks on dockhook, run for real', () => {
           await withShell(w, shell('bash', { user: USERS.inGroup }), async (sh) => {
             sh.type('docker ps');
             sh.press('enter');
-            await sh.waitFor(YES_NO);
+            // autoApply "all" with a terminal applies the shown command, with the real sudo.
+            await sh.waitFor(/\$ sudo systemctl start docker\.service/);
             expect(sh.text).not.toMatch(/sh -c/);
             sh.press('ctrl-c');
             await sh.waitForPrompt();
