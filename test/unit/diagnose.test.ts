@@ -5,7 +5,7 @@ import { en } from '../../src/core/messages/en.js';
 import { translator } from '../../src/core/messages/index.js';
 import { zh } from '../../src/core/messages/zh.js';
 import { CAUSES, type Cause } from '../../src/core/rules.js';
-import type { Facts, PingFacts, Preferences } from '../../src/core/types.js';
+import { ROOTLESS_FAILED_REASONS, SERVICE_FAILED_REASONS, type Facts, type PingFacts, type Preferences } from '../../src/core/types.js';
 import { LITERAL_WORDS, untranslatedWords } from './zh-words.js';
 
 const t = translator('en');
@@ -104,6 +104,10 @@ describe('every cause is complete', () => {
     expect(en[id], `en.ts lacks ${id}`).toBeTruthy();
     expect(zh[id], `zh.ts lacks ${id}`).toBeTruthy();
     expect(readme, `README.md lacks a line "- \`${cause}\` — …" in the cause list`).toMatch(new RegExp(`^- \`${cause}\` — `, 'm'));
+  });
+
+  it('every reason id is named in the README', () => {
+    for (const reason of [...SERVICE_FAILED_REASONS, ...ROOTLESS_FAILED_REASONS]) expect(readme, reason).toContain(`\`${reason}\``);
   });
 
   it('no cause appears twice in the rule list', () => {
