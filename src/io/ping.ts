@@ -67,7 +67,8 @@ function pingSocket(open: () => Socket, timeoutMs: number, readyEvent: 'connect'
   });
 }
 
-function readResponse(head: string): PingFacts {
+/** The head of an HTTP answer (whatever the endpoint sent) as ping facts. */
+export function readResponse(head: string): PingFacts {
   const status = /^HTTP\/\d(?:\.\d)? (\d{3})[^\r\n]*/.exec(head);
   const podman = /^libpod-api-version:/im.test(head);
   if (!status) return { outcome: 'error', detail: 'not an HTTP answer', podman };
