@@ -56,6 +56,20 @@ describe('the house', () => {
     expect(wrong).toEqual([]);
   });
 
+  it('docs/internals.md names every source file in its layout', () => {
+    const internals = readFileSync(join(ROOT, 'docs', 'internals.md'), 'utf8');
+    const layout = internals.slice(internals.indexOf('## Layout'), internals.indexOf('\n## ', internals.indexOf('## Layout') + 1));
+    const sources = files().filter((path) => path.startsWith('src/') && path.endsWith('.ts'));
+    // A file is named by its path, or in its directory's row by its name (`detect.ts`), or without
+    // the extension where the row lists commands or probes (`doctor`, `socket`).
+    const named = (path: string) => {
+      const file = path.slice(path.lastIndexOf('/') + 1);
+      return layout.includes(path) || layout.includes(`\`${file}\``) || layout.includes(`\`${file.replace(/\.ts$/, '')}\``);
+    };
+    const unnamed = sources.filter((path) => !named(path));
+    expect(unnamed, 'add each to the layout table of docs/internals.md, with what it is').toEqual([]);
+  });
+
   it('nothing points outside the repository', () => {
     const outside = /\/work\/|\bshared\/|DESIGN\.md/g;
     const tracker = /\bissue #?\d+\b/gi;
