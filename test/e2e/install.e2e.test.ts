@@ -65,10 +65,12 @@ suite('installing and loading dockhook', { timeout: 180_000 }, () => {
     for (const entry of ['bin', 'scripts', 'shell', 'src', 'package.json', 'package-lock.json', 'tsconfig.json', 'install.sh', 'README.md']) {
       fs.cpSync(path.join(REPO_ROOT, entry), path.join(copy, entry), { recursive: true });
     }
-    // The build tools, hard-linked (fast, and nothing the copy does can change the originals'
-    // contents), with a lockfile older than them so that install.sh only builds.
-    const cp = run(['cp', '-al', path.join(REPO_ROOT, 'node_modules'), path.join(copy, 'node_modules')]);
-    if (cp.status !== 0) throw new Error(`cp -al node_modules: ${cp.stderr}`);
+    // The build tools: a node_modules of its own whose entries link to the real ones (an npm ci
+    // in the copy would remove the links, never what they point to), with a lockfile older than
+    // them so that install.sh only builds.
+    const modules = path.join(REPO_ROOT, 'node_modules');
+    fs.mkdirSync(path.join(copy, 'node_modules'));
+    for (const entry of fs.readdirSync(modules)) fs.symlinkSync(path.join(modules, entry), path.join(copy, 'node_modules', entry));
     fs.utimesSync(path.join(copy, 'package-lock.json'), new Date(0), new Date(0));
   });
   afterAll(() => {
