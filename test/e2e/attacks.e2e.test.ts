@@ -195,7 +195,7 @@ describeWithWorlds('attacks on dockhook, run for real', () => {
     for (const name of SHELLS) {
       it(`${name}: XDG_RUNTIME_DIR unset, another user plants hand-back files in /tmp all along: the fix's own change lands, theirs never`, async () => {
         const w = world();
-        const planting = plantLoop(w, 12);
+        const planting = plantLoop(w, 8);
         const rc = name === 'fish' ? ['set -gx DOCKER_HOST unix:///tmp/nothing.sock'] : ['export DOCKER_HOST=unix:///tmp/nothing.sock'];
         await withShell(w, shell(name, { user: victim, env: { XDG_RUNTIME_DIR: null }, rc }), async (sh) => {
           sh.type('docker ps');
