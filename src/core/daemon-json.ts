@@ -34,6 +34,8 @@ export interface DaemonJsonFacts {
   path: string;
   /** The file does not parse: where and why (line and column count from 1). */
   syntax: { message: string; line: number; column: number } | null;
+  /** Every option the file sets, read the way dockerd reads them (nested objects flattened). */
+  keys: string[];
   /** Keys dockerd would call "directives that don't match any configuration option". */
   unknownKeys: Array<{ key: string; closest: string | null }>;
   /** Values the diagnosis needs; null when absent or not a string. */
@@ -43,7 +45,7 @@ export interface DaemonJsonFacts {
 }
 
 export function analyzeDaemonJson(path: string, text: string): DaemonJsonFacts {
-  const facts: DaemonJsonFacts = { path, syntax: null, unknownKeys: [], hosts: false, dataRoot: null, storageDriver: null };
+  const facts: DaemonJsonFacts = { path, syntax: null, keys: [], unknownKeys: [], hosts: false, dataRoot: null, storageDriver: null };
   // Engine 24 and later accept an empty file (moby bb19265ba8); older ones fail with "EOF",
   // which the log then shows. Before anything runs, an empty file is not called broken.
   const body = text.replace(/^\uFEFF/, '');
@@ -66,7 +68,10 @@ export function analyzeDaemonJson(path: string, text: string): DaemonJsonFacts {
   for (const [key, value] of Object.entries(top)) {
     // Like dockerd, read the keys of a nested object (other than the ones kept whole) as options.
     const keys = value !== null && typeof value === 'object' && !Array.isArray(value) && !KEPT_WHOLE.has(key) ? Object.keys(value) : [key];
-    for (const k of keys) if (!known.has(k)) facts.unknownKeys.push({ key: k, closest: closestKey(k) });
+    for (const k of keys) {
+      facts.keys.push(k);
+      if (!known.has(k)) facts.unknownKeys.push({ key: k, closest: closestKey(k) });
+    }
   }
   facts.hosts = Array.isArray(top.hosts) ? top.hosts.length > 0 : typeof top.hosts === 'string';
   facts.dataRoot = typeof top['data-root'] === 'string' ? top['data-root'] : typeof top.graph === 'string' ? top.graph : null;

@@ -90,9 +90,18 @@ export const SERVICE_REASONS: readonly ReasonRule[] = [
       const path = m.params.path ?? json?.path ?? DAEMON_JSON;
       const message = (m.params.message ?? '').replace(/^invalid JSON: /, '');
       const unknown = /don't match any configuration option: (?<keys>.+)$/.exec(message)?.groups?.keys;
+      // The file as it is now: corrected since the failed start, a start is what is left; still
+      // broken, the repair is all there is to offer (a start must fail until then).
+      const logKeys = unknown?.split(', ').map((k) => k.trim()).filter(Boolean) ?? [];
+      const syntaxInLog = unknown === undefined && /invalid character|unexpected end of JSON|invalid JSON|^EOF$|cannot unmarshal|looking for beginning/.test(message);
+      const corrected = m.line !== '' && json !== null && json.syntax === null && (unknown !== undefined ? !logKeys.some((k) => json.keys.includes(k)) : syntaxInLog);
+      if (corrected) {
+        ev.add(t('evidence.daemon-json-corrected', { path }));
+        return { why: t('reason.daemon-json-other', { path, message }), fixes: [then] };
+      }
       if (json?.syntax) {
         const { line, column } = json.syntax;
-        return { why: t('reason.daemon-json-syntax', { path, line, column, message }), fixes: [manual('edit-daemon-json', t('fix.edit-daemon-json-at', { path, line, column })), then] };
+        return { why: t('reason.daemon-json-syntax', { path, line, column, message }), fixes: [manual('edit-daemon-json', t('fix.edit-daemon-json-at', { path, line, column }))] };
       }
       if (unknown !== undefined) {
         const keys = unknown.split(', ').map((k) => k.trim()).filter(Boolean);
@@ -103,7 +112,7 @@ export const SERVICE_REASONS: readonly ReasonRule[] = [
           ? manual('edit-daemon-json', t('fix.rename-daemon-json-key', { path, key: first, closest }))
           : manual('edit-daemon-json', t('fix.remove-daemon-json-keys', { path, keys: keys.map((k) => (known.get(k) ? `"${k}" (→ "${known.get(k)}")` : `"${k}"`)).join(', ') }));
         const why = keys.length === 1 && closest ? t('reason.daemon-json-unknown-closest', { path, key: first, closest }) : t('reason.daemon-json-unknown', { path, keys: keys.map((k) => `"${k}"`).join(', ') });
-        return { why, fixes: [fix, then] };
+        return { why, fixes: [fix] };
       }
       ev.add(t('evidence.daemon-json-check', { path }));
       return { why: t('reason.daemon-json-other', { path, message }), fixes: [manual('edit-daemon-json', t('fix.validate-daemon-json', { path })), then] };

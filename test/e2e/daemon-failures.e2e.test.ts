@@ -73,13 +73,13 @@ describeWithWorlds('dockerd refuses to start: the reason from its own last words
 
   const world = useWorld({ name: 'fail-sd', rootful: 'absent', systemd: true });
 
-  it('daemon.json broken before anything ran: said first, with line and column, the repair before a start', async () => {
+  it('daemon.json broken before anything ran: said first, with line and column, the repair and not a start that must fail', async () => {
     const w = world();
     configure(w, { daemonJson: '{\n  "debug": true,\n}\n' });
     const before = await doctor(w, { user: USERS.inGroup });
     expect(before.diagnosis).toMatchObject({ cause: 'service-failed', reason: 'daemon-json', proof: null });
     expect(before.diagnosis.summary).toMatch(/cannot start until this is fixed: \/etc\/docker\/daemon\.json is not valid JSON \(line 3, column 1/);
-    expect(before.diagnosis.fixes.map((f) => f.id)).toEqual(['edit-daemon-json', 'start-service']);
+    expect(before.diagnosis.fixes.map((f) => f.id)).toEqual(['edit-daemon-json']);
     await startFails(w);
     const after = await doctor(w);
     expectReason(after, 'daemon-json', /^unable to configure the Docker daemon with file \/etc\/docker\/daemon\.json: invalid character '}'/);
@@ -95,6 +95,16 @@ describeWithWorlds('dockerd refuses to start: the reason from its own last words
     expect(report.diagnosis.summary).toMatch(/"debugg" \(did you mean "debug"\?\)/);
     const everything = [...report.diagnosis.evidence, ...(report.logs?.attempt ?? [])].join('\n');
     expect(everything).not.toMatch(/invalid character/);
+    // Only the repair while the key is there; once corrected, the start — and one yes later docker works.
+    expect(report.diagnosis.fixes.map((f) => f.id)).toEqual(['edit-daemon-json']);
+    w.writeFile('/etc/docker/daemon.json', '{ "debug": true }\n');
+    const corrected = await doctor(w);
+    expect(corrected.diagnosis.fixes.map((f) => f.id)).toEqual(['start-service']);
+    expect(corrected.diagnosis.evidence.join('\n')).toMatch(/has been corrected since that start/);
+    const fix = await w.run(['script', '-qec', `${DOCKHOOK} fix --yes`, '/dev/null'], { timeoutMs: 60_000 });
+    expect(fix.code, fix.stdout).toBe(0);
+    expect((await w.run(['docker', 'version', '--format', '{{.Server.Version}}'])).code).toBe(0);
+    await w.run(['systemctl', 'stop', 'docker']);
   });
 
   it('hosts in daemon.json beside -H: the drop-in that clears ExecStart, its content shown, then daemon-reload', async () => {

@@ -332,8 +332,14 @@ describe('service-failed: the reason from the daemon\'s own words', () => {
   });
 
   it('an unknown key names the closest valid one', () => {
-    const d = failedWith(["unable to configure the Docker daemon with file /etc/docker/daemon.json: the following directives don't match any configuration option: debugg"], { daemonJson: { path: '/etc/docker/daemon.json', syntax: null, unknownKeys: [{ key: 'debugg', closest: 'debug' }], hosts: false, dataRoot: null, storageDriver: null } });
+    const d = failedWith(["unable to configure the Docker daemon with file /etc/docker/daemon.json: the following directives don't match any configuration option: debugg"], { daemonJson: { path: '/etc/docker/daemon.json', syntax: null, keys: ['debugg'], unknownKeys: [{ key: 'debugg', closest: 'debug' }], hosts: false, dataRoot: null, storageDriver: null } });
     expect(d.summary).toMatch(/"debugg".*"debug"/);
+    // Still in the file: the repair is all there is; a start would fail again.
+    expect(d.fixes.map((f) => f.id)).toEqual(['edit-daemon-json']);
+    // Corrected since: the start is what is left.
+    const fixed = failedWith(["unable to configure the Docker daemon with file /etc/docker/daemon.json: the following directives don't match any configuration option: debugg"], { daemonJson: { path: '/etc/docker/daemon.json', syntax: null, keys: ['debug'], unknownKeys: [], hosts: false, dataRoot: null, storageDriver: null } });
+    expect(fixed.fixes.map((f) => f.id)).toEqual(['start-service']);
+    expect(fixed.evidence.join('\n')).toMatch(/has been corrected since that start/);
   });
 
   it('a full disk says how much is free and where', () => {
@@ -347,11 +353,11 @@ describe('service-failed: the reason from the daemon\'s own words', () => {
     expect(d.evidence.join('\n')).toMatch(/something odd happened/);
   });
 
-  it('daemon.json broken before anything ran: say so first, the repair before the start', () => {
-    const d = diagnose(facts({ logs: { ...noLogs!, daemonJson: { path: '/etc/docker/daemon.json', syntax: { message: "Expected ',' or '}' after property value", line: 3, column: 3 }, unknownKeys: [], hosts: false, dataRoot: null, storageDriver: null } } }), prefs(), t);
+  it('daemon.json broken before anything ran: say so first, and offer the repair, not a start that must fail', () => {
+    const d = diagnose(facts({ logs: { ...noLogs!, daemonJson: { path: '/etc/docker/daemon.json', syntax: { message: "Expected ',' or '}' after property value", line: 3, column: 3 }, keys: [], unknownKeys: [], hosts: false, dataRoot: null, storageDriver: null } } }), prefs(), t);
     expect(d).toMatchObject({ cause: 'service-failed', reason: 'daemon-json' });
     expect(d.summary).toMatch(/cannot start until this is fixed.*line 3, column 3/);
-    expect(d.fixes.map((f) => f.id)).toEqual(['edit-daemon-json', 'start-service']);
+    expect(d.fixes.map((f) => f.id)).toEqual(['edit-daemon-json']);
   });
 });
 

@@ -90,6 +90,7 @@ export const en = {
   'evidence.daemon-json': '{path} is invalid: {message}',
   'evidence.log': 'log: {line}',
   'evidence.daemon-said': 'dockerd said: {line}',
+  'evidence.daemon-json-corrected': '{path} has been corrected since that start: it parses and sets only options dockerd knows',
   'evidence.rootless-said': 'the rootless daemon said: {line}',
   'evidence.rootless-blocked': 'rootless pre-flight: {why}',
   'evidence.start-limit': 'systemd: {line}',

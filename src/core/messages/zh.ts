@@ -90,6 +90,7 @@ export const zh = {
   'evidence.daemon-json': '{path} 无效：{message}',
   'evidence.log': '日志：{line}',
   'evidence.daemon-said': 'dockerd 的原话：{line}',
+  'evidence.daemon-json-corrected': '那次启动之后 {path} 已被改正：它能被解析，且只设置了 dockerd 认识的选项',
   'evidence.rootless-said': 'rootless 守护进程的原话：{line}',
   'evidence.rootless-blocked': 'rootless 预检：{why}',
   'evidence.start-limit': 'systemd：{line}',
