@@ -214,6 +214,25 @@ describeWithWorlds('attacks on dockhook, run for real', () => {
       });
     }
 
+    it('the root-equivalent question (docker group): a pasted "yarn install" and a "y" during its countdown answer nothing', async () => {
+      const w = world();
+      await withShell(w, shell('bash', { user: attacker }), async (sh) => {
+        const mark = sh.mark();
+        sh.type('docker ps\nyarn install\n');
+        await sh.waitFor(/\[y\/N[^\]]*\] /);
+        expect(sh.since(mark)).toMatch(/sudo usermod -aG docker dh-out/);
+        sh.type('y');
+        await new Promise((resolve) => setTimeout(resolve, 2500));
+        expect(sh.text).not.toMatch(/\$ sudo usermod/);
+        expect(sh.since(mark)).not.toMatch(/\[y\/N[^\]]*\] y/);
+        sh.type('n');
+        await sh.waitFor(/nothing changed/);
+        await sh.waitForPrompt();
+      });
+      const groups = await w.run(['id', '-nG', attacker]);
+      expect(groups.stdout.split(/\s+/)).not.toContain('docker');
+    });
+
     describe('the shell reads a hand-back directory only if it is the user\'s own, mode 0700, not a symlink', () => {
       const cases: Array<[string, (w: World) => Promise<string>, boolean]> = [
         ['the attacker\'s 0777 directory, with a symlink to a file of the victim', async (w) => {

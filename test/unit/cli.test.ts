@@ -90,7 +90,7 @@ describe('mistakes: one readable line on stderr, status 2', () => {
     ['init with two shells', ['init', 'bash', 'zsh'], /^dockhook: unexpected argument "zsh" for "init"/],
     ['an unknown shell', ['init', 'tcsh'], /^dockhook: unknown shell "tcsh"/],
     ['a missing option value', ['check', '--status', '--'], /^dockhook: --status needs a value/],
-    ['a bad status', ['check', '--status', 'x', '--'], /^dockhook: --status must be an exit status \(got x\)/],
+    ['a bad status', ['check', '--status', 'x', '--'], /^dockhook: --status must be an exit status from 0 to 255 \(got "x"\)/],
     ['an unknown option of fix', ['fix', '--force'], /^dockhook: unknown option --force for "fix"/],
   ];
   it.each(cases)('%s', (_what, args, pattern) => {

@@ -182,3 +182,21 @@ describe('the prompt throws away type-ahead', () => {
     rmSync(dir, { recursive: true });
   });
 });
+
+describe('loose edges of the command line', () => {
+  it('check --status takes digits from 0 to 255 only: "" is not 0', async () => {
+    const { execFileSync } = await import('node:child_process');
+    for (const status of ['', ' 1', '1.0', '256', '-1', '0x1', '1e0']) {
+      let code = 0;
+      let stderr = '';
+      try {
+        execFileSync(process.execPath, ['dist/cli.cjs', 'check', '--status', status, '--', 'ps'], { stdio: ['ignore', 'ignore', 'pipe'], env: { ...process.env, DOCKHOOK_CONFIG: '' } });
+      } catch (error) {
+        code = (error as { status: number }).status;
+        stderr = String((error as { stderr: Buffer }).stderr);
+      }
+      expect(code, status).toBe(2);
+      expect(stderr.trim().split('\n')[0], status).toContain(`--status must be an exit status from 0 to 255 (got "${status}")`);
+    }
+  });
+});

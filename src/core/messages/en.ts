@@ -305,7 +305,7 @@ export const en = {
   'usage.init-shell': 'init takes one shell: bash, zsh or fish',
   'usage.unknown-option': 'unknown option {flag} for "{command}"',
   'usage.unexpected': 'unexpected argument "{arg}" for "{command}"',
-  'usage.status': '--status must be an exit status (got {value})',
+  'usage.status': '--status must be an exit status from 0 to 255 (got "{value}")',
   'usage.missing-value': '{flag} needs a value ("{command}")',
   'usage.missing': 'missing command',
   'usage.unknown-command': 'unknown command "{command}"',

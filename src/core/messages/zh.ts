@@ -306,7 +306,7 @@ export const zh = {
   'usage.init-shell': 'init 需要一个 shell 参数：bash、zsh 或 fish',
   'usage.unknown-option': '"{command}" 不支持选项 {flag}',
   'usage.unexpected': '"{command}" 不接受参数 "{arg}"',
-  'usage.status': '--status 必须是一个退出状态码（实际为 {value}）',
+  'usage.status': '--status 必须是 0 到 255 之间的退出状态码（实际为 "{value}"）',
   'usage.missing-value': '{flag} 需要一个值（"{command}"）',
   'usage.missing': '缺少命令',
   'usage.unknown-command': '未知命令 "{command}"',
