@@ -34,6 +34,8 @@ interface ReasonRule {
   reason: Exclude<ServiceFailedReason, 'start-limit' | 'unknown'>;
   position: string;
   patterns: readonly RegExp[];
+  /** The earliest matching line is the proof (the first write that failed), not the last. */
+  earliest?: boolean;
   /** Other lines of the same attempt that add parameters (not proof): e.g. the driver's name. */
   more?: readonly RegExp[];
   /** `then` is the start that follows the repair (with reset-failed when systemd gave up retrying). */
@@ -47,10 +49,11 @@ export const SERVICE_REASONS: readonly ReasonRule[] = [
     reason: 'disk-full',
     position: 'First: a full data-root makes the containerd dockerd starts fail to load its plugins, and dockerd then blames containerd (seen for real with Engine 20.10) — the full disk is the cause.',
     patterns: [/(?:write|mkdir|open|create|rename) (?<path>\/\S+?):? no space left on device/i, /no space left on device/i],
+    earliest: true,
     explain: (s, m, ev, then) => {
       const { t } = s;
       const disk = s.facts.logs?.diskFree ?? null;
-      const path = disk?.path ?? m.params.path ?? dataRoot(s);
+      const path = disk?.path ?? (m.params.path ? dataRootOfWrite(m.params.path) : dataRoot(s));
       if (disk) ev.add(t('evidence.disk-free', { path: disk.path, free: bytes(disk.freeBytes), size: bytes(disk.totalBytes) }));
       return {
         why: disk ? t('reason.disk-full', { path: disk.path, free: bytes(disk.freeBytes), size: bytes(disk.totalBytes) }) : t('reason.disk-full-path', { path }),
@@ -263,7 +266,9 @@ const START_LIMIT = [/Start request repeated too quickly/, /Failed with result '
 export function readServiceFailure(lines: readonly string[]): FailureReading {
   let match: ReasonMatch | null = null;
   for (const rule of SERVICE_REASONS) {
-    for (let i = lines.length - 1; i >= 0 && match === null; i -= 1) {
+    const order = rule.earliest ? lines.map((_, i) => i) : lines.map((_, i) => lines.length - 1 - i);
+    for (const i of order) {
+      if (match !== null) break;
       for (const pattern of rule.patterns) {
         const found = pattern.exec(lines[i]!);
         if (found) {
@@ -312,6 +317,17 @@ function daemonJsonPath(s: Situation): string {
 
 function dataRoot(s: Situation): string {
   return s.facts.logs?.daemonJson?.dataRoot ?? '/var/lib/docker';
+}
+
+/**
+ * Where a failed write says the data lives: containerd keeps its state under `<data-root>/containerd`
+ * (Engine 20.10's managed containerd, seen for real), so that part names the data-root; else the
+ * directory written to.
+ */
+export function dataRootOfWrite(path: string): string {
+  const at = path.indexOf('/containerd/');
+  if (at > 0) return path.slice(0, at);
+  return path.replace(/\/[^/]*$/, '') || '/';
 }
 
 function configPathIn(line: string): string | null {

@@ -4,7 +4,7 @@
 // names, how much space is left where a write failed, and the unit's ExecStart.
 import { analyzeDaemonJson } from '../core/daemon-json.js';
 import { latestAttemptInFile, latestAttemptInJournal, parseJournalJson, tellingLines } from '../core/daemon-log.js';
-import { readServiceFailure } from '../core/reasons.js';
+import { dataRootOfWrite, readServiceFailure } from '../core/reasons.js';
 import type { LogFacts } from '../core/types.js';
 import type { System } from '../io/system.js';
 
@@ -46,7 +46,7 @@ export async function probeLogs(sys: System, timeoutMs: number, daemonJsonPath =
   };
   const { match } = readServiceFailure(attempt);
   if (match?.reason === 'pid-file') facts.pidOwner = await pidOwner(sys, match.params.pid ?? null, match.params.path ?? null);
-  if (match?.reason === 'disk-full') facts.diskFree = await diskFree(sys, match.params.path ?? daemonJson?.dataRoot ?? '/var/lib/docker');
+  if (match?.reason === 'disk-full') facts.diskFree = await diskFree(sys, match.params.path ? dataRootOfWrite(match.params.path) : daemonJson?.dataRoot ?? '/var/lib/docker');
   if (match?.reason === 'flag-and-file-conflict' && systemdBooted) {
     const show = await sys.run(['systemctl', 'show', '-p', 'ExecStart', '--value', 'docker.service'], { timeoutMs });
     facts.execStart = show.code === 0 ? execStartCommand(show.stdout) : null;

@@ -377,6 +377,8 @@ describe('probeLogs', () => {
   it('a full disk: the free space of the nearest existing directory', async () => {
     const sys = fakeSystem({ files: { '/var/log/docker.log': 'level=error msg="x" error="write /srv/docker/containerd/meta.db: no space left on device"\n', '/srv': dir() }, disks: { '/srv': { freeBytes: 0, totalBytes: 1 << 20 } } });
     expect((await probeLogs(sys, 100)).diskFree).toEqual({ path: '/srv', freeBytes: 0, totalBytes: 1 << 20 });
+    const containerd = fakeSystem({ files: { '/var/log/docker.log': 'level=warning msg="x" error="write /srv/docker/containerd/daemon/meta.db: no space left on device"\n', '/srv/docker': dir() }, disks: { '/srv': { freeBytes: 0, totalBytes: 1 << 20 } } });
+    expect((await probeLogs(containerd, 100)).diskFree?.path).toBe('/srv/docker');
   });
 
   it('hosts beside -H: the unit\'s ExecStart, for the drop-in', async () => {

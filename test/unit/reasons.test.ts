@@ -2,7 +2,7 @@
 // Wordings: moby's source at the tags named (docs/research/daemon-failures.md has the table);
 // lines marked "real" were printed by this machine's dockerd 20.10.24 in the e2e worlds.
 import { describe, expect, it } from 'vitest';
-import { readServiceFailure, SERVICE_REASONS, withoutHostFlags } from '../../src/core/reasons.js';
+import { dataRootOfWrite, readServiceFailure, SERVICE_REASONS, withoutHostFlags } from '../../src/core/reasons.js';
 import { SERVICE_FAILED_REASONS, type ServiceFailedReason } from '../../src/core/types.js';
 
 type Row = [generation: string, line: string, reason: ServiceFailedReason | null, params?: Record<string, string>];
@@ -89,6 +89,16 @@ describe('the daemon\'s last words → reason', () => {
       'failed to start daemon: failed to dial "/e/containerd/containerd.sock": unknown service containerd.services.namespaces.v1.Namespaces: not implemented',
     ];
     expect(readServiceFailure(lines).match?.reason).toBe('disk-full');
+  });
+
+  it('a full disk: the first write that failed is the proof, and the data-root is where containerd keeps its state', () => {
+    const lines = [
+      'time="x" level=warning msg="failed to load plugin io.containerd.metadata.v1.bolt" error="write /run/full/docker/containerd/daemon/io.containerd.metadata.v1.bolt/meta.db: no space left on device"',
+      'time="x" level=warning msg="failed to load plugin io.containerd.grpc.v1.snapshots" error="write /run/full/docker/containerd/daemon/io.containerd.metadata.v1.bolt/meta.db: no space left on device"',
+    ];
+    expect(readServiceFailure(lines).match?.line).toBe(lines[0]);
+    expect(dataRootOfWrite('/run/full/docker/containerd/daemon/io.containerd.metadata.v1.bolt/meta.db')).toBe('/run/full/docker');
+    expect(dataRootOfWrite('/etc/docker/.tmp-key.json123')).toBe('/etc/docker');
   });
 
   it('the hosts drop-in keeps the unit\'s other flags', () => {
