@@ -103,7 +103,7 @@ export async function handleFailure(ctx: AppContext, input: FailureInput): Promi
         const retrying = config.retry && next.preferred.fix.retry !== 'none' && !standalone;
         const question = `  ${retrying ? t('prompt.apply-retry', { command: shown }) : t('prompt.apply')} ${next.keys} `;
         // A yes that grants root-equivalent rights waits a visible moment (io/prompt.ts).
-        const answer = await askKey(question, next.defaultYes, next.offered.length, { settleMs: next.preferred.fix.rootEquivalent ? ROOT_EQUIVALENT_SETTLE_MS : 0 });
+        const answer = await askKey(question, next.defaultYes, next.offered.length, { settleMs: next.preferred.fix.rootEquivalent ? ROOT_EQUIVALENT_SETTLE_MS : 0, settleKeys: ['y', 'Y', String(next.preferred.number)] });
         if (answer.kind === 'no-tty') ctx.say(t('error.no-tty'));
         fix = chosen(next, answer.kind === 'choice' ? { kind: 'choice', number: answer.index + 1 } : answer);
         if (fix === null) {

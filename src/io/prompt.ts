@@ -18,6 +18,11 @@ export interface AskOptions {
    * was typed meanwhile is thrown away: for questions whose yes grants root-equivalent rights.
    */
   settleMs?: number;
+  /**
+   * The keys held back while the countdown runs (default y and Y): the ones that would grant
+   * the root-equivalent fix. Any other key (n, a digit for a safer fix) counts at once.
+   */
+  settleKeys?: readonly string[];
 }
 
 /** How long a root-equivalent question waits before it takes an answer. */
@@ -102,15 +107,20 @@ export async function askKey(question: string, defaultYes: boolean, choices: num
 
   try {
     return await new Promise<Answer>((resolve) => {
-      let accepting = false;
+      // waiting: the question is not shown yet; settling: the countdown holds back settleKeys.
+      let state: 'waiting' | 'settling' | 'open' | 'answered' = 'waiting';
+      const held = new Set(options.settleKeys ?? ['y', 'Y']);
       const done = (echo: string, answer: Answer) => {
-        accepting = false;
-        try { writeSync(fd, `${echo}\r\n`); } catch { /* nothing to echo to */ }
+        // An answer during the countdown replaces its digit on the screen.
+        const countdown = state === 'settling' ? '\b \b' : '';
+        state = 'answered';
+        try { writeSync(fd, `${countdown}${echo}\r\n`); } catch { /* nothing to echo to */ }
         resolve(answer);
       };
       input.on('data', (chunk: Buffer) => {
-        if (!accepting) return;
+        if (state === 'waiting' || state === 'answered') return;
         const key = chunk.toString('utf8', 0, 1);
+        if (state === 'settling' && (held.has(key) || key === '\r' || key === '\n')) return;
         if (key === '\r' || key === '\n') return done(defaultYes ? 'y' : 'n', defaultYes ? { kind: 'yes' } : { kind: 'no' });
         if (key === 'y' || key === 'Y') return done('y', { kind: 'yes' });
         if (key === 'n' || key === 'N' || key === 'q' || key === '\x1b' || key === '\x04') return done('n', { kind: 'no' });
@@ -125,11 +135,13 @@ export async function askKey(question: string, defaultYes: boolean, choices: num
           writeSync(fd, question);
           const settle = options.settleMs ?? 0;
           if (settle > 0) {
-            // A visible countdown; keys typed meanwhile are read and dropped.
+            // A visible countdown; the held keys typed meanwhile are read and dropped.
+            state = 'settling';
             const steps = Math.min(9, Math.max(1, Math.ceil(settle / 500)));
             for (let left = steps; left > 0; left -= 1) {
               writeSync(fd, `${left}`);
               await sleep(settle / steps);
+              if (state !== 'settling') return;
               writeSync(fd, '\b \b');
             }
             discard();
@@ -138,7 +150,7 @@ export async function askKey(question: string, defaultYes: boolean, choices: num
           resolve({ kind: 'no-tty' });
           return;
         }
-        accepting = true;
+        if (state !== 'answered') state = 'open';
       };
       void start();
     });
