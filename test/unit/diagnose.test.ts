@@ -398,3 +398,36 @@ describe('rootless-failed: the reason from the rootless start, or from the pre-f
     expect(d.evidence.join('\n')).toMatch(/rootless pre-flight: AppArmor lets only programs with a profile/);
   });
 });
+
+describe('every reason reads as Chinese in zh', () => {
+  const failedUnit = { ...base.service!, docker: { active: 'failed', enabled: 'enabled', result: 'exit-code', load: 'loaded' } };
+  const pre = { runtimeDir: 'ok' as const, apparmorRestricted: null, apparmorProfile: null, rootlesskit: '/usr/bin/rootlesskit', usernsClone: null, maxUserNamespaces: 28633, subidNext: 231072 };
+  const service = (line: string, more: Partial<NonNullable<Facts['logs']>> = {}) => facts({ service: failedUnit, logs: { ...noLogs!, attempt: [line, 'docker.service: Start request repeated too quickly.'], lines: [line], ...more } });
+  const rootless = (r: Partial<NonNullable<Facts['rootless']>>) => facts({ endpoint: { ...base.endpoint, url: 'unix:///run/user/1000/docker.sock', source: 'context', context: 'rootless' }, rootless: { ...base.rootless!, contextHost: 'unix:///run/user/1000/docker.sock', preflight: pre, ...r } });
+  // [input, words quoted from the daemon or the machine, which stay as they were said]
+  const cases: Array<[string, Facts, string[]]> = [
+    ['daemon-json', service("unable to configure the Docker daemon with file /etc/docker/daemon.json: invalid character '}' looking for beginning of object key string", { daemonJson: { path: '/etc/docker/daemon.json', syntax: { message: "Expected double-quoted property name", line: 3, column: 1 }, keys: [], unknownKeys: [], hosts: false, dataRoot: null, storageDriver: null } }), ["invalid character '}' looking for beginning of object key string"]],
+    ['flag-and-file-conflict', service('unable to configure the Docker daemon with file /etc/docker/daemon.json: the following directives are specified both as a flag and in the configuration file: hosts: (from flag: [fd://], from file: [unix:///x])', { execStart: '/usr/bin/dockerd -H fd://' }), []],
+    ['storage-driver', service('failed to start daemon: error initializing graphdriver: driver not supported'), ['driver not supported']],
+    ['iptables', service('failed to start daemon: Error initializing network controller: error obtaining controller instance: failed to create NAT chain DOCKER: Iptables not found'), []],
+    ['iptables (table)', service("failed to create NAT chain DOCKER: iptables failed: iptables --wait -t nat -N DOCKER: iptables v1.8.10 (legacy): can't initialize iptables table `nat': Table does not exist (do you need to insmod?)"), ["iptables v1.8.10 (legacy): can't initialize iptables table `nat': Table does not exist (do you need to insmod?)"]],
+    ['containerd', service('failed to start daemon: failed to dial "/run/containerd/containerd.sock": context deadline exceeded'), []],
+    ['pid-file', service('failed to start daemon: pid file found, ensure docker is not running or delete /var/run/docker.pid', { pidOwner: { pid: 42, comm: 'sleep' } }), ['sleep']],
+    ['disk-full', service('level=warning msg="x" error="write /var/lib/docker/containerd/x: no space left on device"', { diskFree: { path: '/var/lib/docker', freeBytes: 0, totalBytes: 1 << 20 } }), ['KiB', 'MiB']],
+    ['socket-activation', service('failed to load listeners: no sockets found via socket activation: make sure the service was started by systemd'), []],
+    ['cgroups', service("failed to start daemon: Devices cgroup isn't mounted"), ["Devices cgroup isn't mounted"]],
+    ['rootless no-login-session', rootless({ xdgRuntimeDir: null, preflight: { ...pre, runtimeDir: 'unset' } }), []],
+    ['rootless userns-disabled', rootless({ preflight: { ...pre, usernsClone: 0 } }), []],
+    ['rootless apparmor-userns', rootless({ preflight: { ...pre, apparmorRestricted: true, apparmorProfile: false } }), []],
+    ['rootless newuidmap', rootless({ newuidmap: null }), []],
+    ['rootless subid', rootless({ subuidCount: 1000 }), []],
+  ];
+  it.each(cases)('%s', (_name, input, quoted) => {
+    const result = diagnose(input, prefs(), translator('zh'));
+    const said = [translator('zh')('evidence.daemon-said', { line: '' }), translator('zh')('evidence.log', { line: '' }), translator('zh')('evidence.start-limit', { line: '' })];
+    const lines = [result.summary, ...result.evidence.filter((line) => !said.some((p) => line.startsWith(p))), ...result.fixes.map((fix) => fix.title)]
+      .map((line) => quoted.reduce((text, q) => text.split(q).join(' '), line));
+    const literal = new Set([...LITERAL_WORDS, 'ada', 'rootless', 'hosts', 'debug', 'systemctl', 'failed', 'enabled', 'exit-code', 'inactive', 'success']);
+    expect(lines.flatMap((line) => untranslatedWords(line, literal).map((word) => `${word} in: ${line}`))).toEqual([]);
+  });
+});

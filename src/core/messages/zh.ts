@@ -150,7 +150,7 @@ export const zh = {
   'fix.choose-storage-driver': '在 {path} 中用 `"storage-driver"` 指定一种，或者把 {root} 里不用的驱动目录移走',
   'fix.modprobe-overlay': '加载 `overlay` 内核模块并启动 Docker 服务',
   'fix.install-iptables': '安装 `iptables` 软件包（Debian/Ubuntu：`apt-get install iptables`），或者在 {path} 中设置 `"iptables": false`（容器将没有 NAT）',
-  'fix.iptables-alternative': '把 `iptables` 和 `ip6tables` 切换到 {target} 版本并启动 Docker 服务',
+  'fix.iptables-alternative': '把 `iptables` 和 `ip6tables` 切换到 `{target}` 版本并启动 Docker 服务',
   'fix.iptables-modules': '或者加载当前内核的网络过滤模块（`modprobe ip_tables iptable_nat`；升级内核后请重启）',
   'fix.start-containerd': '先启动 `containerd`，再启动 Docker 服务',
   'fix.check-containerd': '让 `containerd` 在 {socket} 上监听（`systemctl status containerd`），或者从守护进程设置中删掉 `"containerd"`，让它自己启动一个',
