@@ -194,7 +194,7 @@ had_modules=0 had_dist=0
 # npm ci builds once (the prepare script); an existing node_modules only needs the build.
 if [[ ! -f node_modules/.package-lock.json || package-lock.json -nt node_modules/.package-lock.json ]]; then
   say "installing the build tools (npm ci) and building"
-  npm ci --no-fund --no-audit --loglevel=error >&2
+  npm ci --no-fund --no-audit --no-update-notifier --loglevel=error >&2
 else
   say "building"
   npm run --silent build >&2
@@ -210,7 +210,10 @@ make_dir "$prefix/lib/node_modules"
 make_dir "$bin_dir"
 [[ -f $manifest ]] && cp -- "$manifest" "$work/manifest"
 say "installing into $pkg_dir"
-npm install -g --prefix "$prefix" --no-fund --no-audit --loglevel=error "$tarball" >&2
+# --prefix also moves npm's global config file (PREFIX/etc/npmrc); keep the machine's, which may
+# name the registry, a proxy or a CA file.
+globalconfig=$(npm config get globalconfig)
+npm install -g --prefix "$prefix" --globalconfig "$globalconfig" --no-fund --no-audit --no-update-notifier --loglevel=error "$tarball" >&2
 [[ -x $pkg_dir/bin/dockhook ]] || die "npm did not install $pkg_dir/bin/dockhook"
 say "linked $bin_dir/dockhook -> $(readlink -- "$bin_dir/dockhook")"
 
