@@ -170,6 +170,8 @@ if [[ $uninstall -eq 1 ]]; then
     file=$(rc_file "$sh")
     if [[ -f $file ]] && grep -qxF "$begin" "$file"; then remove_block "$file"; say "removed the init line from $file"; fi
   done
+  # The shell functions' private hand-back directory, when there was no runtime directory.
+  if [[ -d $HOME/.cache/dockhook && ! -L $HOME/.cache/dockhook && -O $HOME/.cache/dockhook ]]; then rm -rf -- "$HOME/.cache/dockhook"; fi
   # Deepest first; only directories install.sh made, and only when nothing else is in them.
   for ((i = ${#created[@]} - 1; i >= 0; i--)); do
     if [[ -d ${created[i]} ]]; then rmdir -- "${created[i]}" 2>/dev/null || true; fi

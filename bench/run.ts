@@ -62,10 +62,16 @@ async function main(): Promise<number> {
   if (needsDist && !existsSync(`${repo}/dist/cli.cjs`)) throw new BenchError('dist/cli.cjs is missing: run `npm run build` (npm run bench does)');
   tmp = mkdtempSync(`${tmpdir()}/dockhook-bench-`);
   const home = `${tmp}/home`;
-  const binDir = `${tmp}/bin`;
+  // The install path users get: install.sh and `npm install -g` both make
+  // PREFIX/bin/dockhook -> ../lib/node_modules/dockhook/bin/dockhook, PREFIX/bin on PATH. The
+  // package directory is this checkout, linked as `npm install -g .` links a folder.
+  const prefix = `${tmp}/prefix`;
+  const binDir = `${prefix}/bin`;
   mkdirSync(home, { recursive: true });
   mkdirSync(binDir, { recursive: true });
-  symlinkSync(`${repo}/bin/dockhook`, `${binDir}/dockhook`);
+  mkdirSync(`${prefix}/lib/node_modules`, { recursive: true });
+  symlinkSync(repo, `${prefix}/lib/node_modules/dockhook`);
+  symlinkSync('../lib/node_modules/dockhook/bin/dockhook', `${binDir}/dockhook`);
   const env = baseEnv({ home, binDir });
   const load0 = loadavg();
 

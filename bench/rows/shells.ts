@@ -18,9 +18,10 @@ const sq = (s: string) => `'${s.replace(/'/g, `'\\''`)}'`;
 type Form = 'absolute' | 'relative' | 'installed';
 
 /**
- * The init line. `absolute`: the launcher by absolute path (what the brief uses); `installed`: by
- * name through the PATH symlink install.sh makes; `relative`: `bin/dockhook` from the repository
- * (fish only, the fallback when the absolute form does not load there).
+ * The init line. `absolute`: the launcher by absolute path; `installed`: by name through the PATH
+ * symlink install.sh and `npm install -g` make (PREFIX/bin/dockhook -> ../lib/node_modules/…),
+ * what users have in their rc files and what row 3 measures; `relative`: `bin/dockhook` from the
+ * repository (fish only, the fallback when the absolute form does not load there).
  */
 function initLine(ctx: BenchContext, shell: Shell, form: Form): string {
   const exe = form === 'installed' ? 'dockhook' : form === 'relative' ? 'bin/dockhook' : ctx.bin;
@@ -79,7 +80,7 @@ export async function shellRows(ctx: BenchContext): Promise<void> {
       loads.set(form, ok);
       if (form === 'relative' && loads.get('absolute')) continue;
       ctx.checks.push({
-        what: `${shell}: \`${initLine(ctx, shell, form)}\` defines the docker function (${form === 'installed' ? 'by name, PATH symlink as install.sh makes it' : form === 'absolute' ? 'launcher by absolute path' : 'relative path, the fallback measured in rows 1–3'})`,
+        what: `${shell}: \`${initLine(ctx, shell, form)}\` defines the docker function (${form === 'installed' ? 'by name, PATH symlink as install.sh and npm -g make it' : form === 'absolute' ? 'launcher by absolute path' : 'relative path, the fallback measured in rows 1–3'})`,
         pass: ok,
         detail: ok ? 'yes' : `no (exit ${r.status}): ${(r.stderr || r.stdout).trim().split('\n').slice(0, 2).join(' / ').slice(0, 300)}`,
       });
@@ -164,8 +165,10 @@ export async function shellRows(ctx: BenchContext): Promise<void> {
   }
 
   // --- row 3: shell start with the init line vs an empty rc ------------------------------
+  // The init line as installed: `dockhook` by name through the PATH symlink.
+  const rcLine = (shell: Shell) => initLine(ctx, shell, 'installed');
   const rc = `${ctx.tmp}/rc`;
-  type Which = 'empty' | 'loaded' | 'launcher' | 'source';
+  type Which = 'empty' | 'loaded' | 'absolute' | 'launcher' | 'source';
   const files: Record<Shell, { rcEnv: (which: Which) => Record<string, string>; argv: (which: Which) => string[] }> = {
     bash: { rcEnv: () => ({}), argv: (which) => ['bash', '--rcfile', `${rc}/bash-${which}/bashrc`, '-i', '-c', 'exit'] },
     zsh: { rcEnv: (which) => ({ ZDOTDIR: `${rc}/zsh-${which}` }), argv: () => ['zsh', '-i', '-c', 'exit'] },
@@ -175,16 +178,17 @@ export async function shellRows(ctx: BenchContext): Promise<void> {
     mkdirSync(`${rc}/bash-${which}`, { recursive: true });
     mkdirSync(`${rc}/zsh-${which}`, { recursive: true });
     mkdirSync(`${rc}/fish-${which}/fish`, { recursive: true });
-    writeFileSync(`${rc}/bash-${which}/bashrc`, which === 'loaded' ? `${lineFor('bash')}\n` : '');
-    writeFileSync(`${rc}/zsh-${which}/.zshrc`, which === 'loaded' ? `${lineFor('zsh')}\n` : '');
-    writeFileSync(`${rc}/fish-${which}/fish/config.fish`, which === 'loaded' ? `${lineFor('fish')}\n` : '');
+    writeFileSync(`${rc}/bash-${which}/bashrc`, which === 'loaded' ? `${rcLine('bash')}\n` : '');
+    writeFileSync(`${rc}/zsh-${which}/.zshrc`, which === 'loaded' ? `${rcLine('zsh')}\n` : '');
+    writeFileSync(`${rc}/fish-${which}/fish/config.fish`, which === 'loaded' ? `${rcLine('fish')}\n` : '');
   }
-  // Breakdown rc files: the launcher alone (its output thrown away) and the static file sourced
-  // directly (no launcher, no cat).
+  // Breakdown rc files: the init line with the launcher's real path (no symlink), the launcher
+  // alone through the symlink (its output thrown away), and the static file sourced directly
+  // (no launcher, no cat: what shell/dockhook.plugin.zsh and conf.d/dockhook.fish do).
   for (const shell of SHELLS) {
-    const launcher = `${ctx.bin} init ${shell} >/dev/null`;
+    const launcher = `dockhook init ${shell} >/dev/null`;
     const source = shell === 'fish' ? `set -g _DOCKHOOK_BIN ${ctx.bin}; source ${ctx.repo}/shell/dockhook.fish` : `_DOCKHOOK_BIN=${ctx.bin}; source ${ctx.repo}/shell/dockhook.${shell}`;
-    for (const [which, text] of [['launcher', launcher], ['source', source]] as const) {
+    for (const [which, text] of [['absolute', initLine(ctx, shell, 'absolute')], ['launcher', launcher], ['source', source]] as const) {
       mkdirSync(`${rc}/${shell}-${which}${shell === 'fish' ? '/fish' : ''}`, { recursive: true });
       const file = shell === 'bash' ? `${rc}/bash-${which}/bashrc` : shell === 'zsh' ? `${rc}/zsh-${which}/.zshrc` : `${rc}/fish-${which}/fish/config.fish`;
       writeFileSync(file, `${text}\n`);
@@ -193,7 +197,7 @@ export async function shellRows(ctx: BenchContext): Promise<void> {
   const startRounds = rounds(ctx, 40, 5);
   for (const shell of ['zsh', 'bash', 'fish'] as const) {
     const spec = files[shell];
-    const what = `\`${shell} -i -c exit\`, init line in the rc file vs an empty rc`;
+    const what = `\`${shell} -i -c exit\`, init line (via the installed PATH symlink) in the rc file vs an empty rc`;
     const variant = shell === 'zsh' ? 'zsh (the target row)' : `${shell} (reported too)`;
     try {
       const envFor = (ca: CaSetting, which: Which) =>
@@ -221,10 +225,11 @@ export async function shellRows(ctx: BenchContext): Promise<void> {
         a: (ca) => run(ca, 'empty'),
         b: (ca) => run(ca, 'loaded'),
         extras: [
-          { key: 'launcher', label: 'breakdown: rc runs only the launcher (output discarded)', run: (ca) => run(ca, 'launcher') },
-          { key: 'source', label: 'rc sources shell/dockhook.' + shell + ' directly', run: (ca) => run(ca, 'source') },
+          { key: 'absolute', label: 'breakdown: init line with the launcher by its real path', run: (ca) => run(ca, 'absolute') },
+          { key: 'launcher', label: 'rc runs only the launcher through the symlink (output discarded)', run: (ca) => run(ca, 'launcher') },
+          { key: 'source', label: 'rc sources shell/dockhook.' + shell + ' directly (the plugin-manager files)', run: (ca) => run(ca, 'source') },
         ],
-        notes: () => `rc: ${sq(lineFor(shell))}`,
+        notes: () => `rc: ${sq(rcLine(shell))}, dockhook = PATH symlink ${ctx.binDir}/dockhook -> ../lib/node_modules/dockhook/bin/dockhook`,
         invalid: () => (loadedOk ? null : 'the rc file did not define the docker function'),
       });
     } catch (error) {
