@@ -15,7 +15,7 @@ import { askKey, canPrompt, ROOT_EQUIVALENT_SETTLE_MS } from '../io/prompt.js';
 import { progress } from '../io/progress.js';
 import { commandLine, shellWords } from '../io/render.js';
 import { realSystem } from '../io/system.js';
-import { fixLines, renderOffered } from './present.js';
+import { fixLines, questionText, renderOffered } from './present.js';
 import { realClock, waitUntilAnswers } from './wait.js';
 
 export interface FailureInput {
@@ -96,12 +96,10 @@ export async function handleFailure(ctx: AppContext, input: FailureInput): Promi
         fix = next.fix;
         break;
       case 'ask': {
+        // The root-equivalent warning stands under the group fix itself (present.ts).
         block(next.offered);
-        if (next.preferred.fix.rootEquivalent) {
-          ctx.say(c.warn(next.alternative ? t('prompt.root-warning', { number: next.alternative.number, title: next.alternative.fix.title }) : t('prompt.root-warning-alone')));
-        }
         const retrying = config.retry && next.preferred.fix.retry !== 'none' && !standalone;
-        const question = `  ${retrying ? t('prompt.apply-retry', { command: shown }) : t('prompt.apply')} ${next.keys} `;
+        const question = `  ${questionText(next, retrying, shown, t)} ${next.keys} `;
         // A yes that grants root-equivalent rights waits a visible moment (io/prompt.ts).
         const answer = await askKey(question, next.defaultYes, next.offered.length, { settleMs: next.preferred.fix.rootEquivalent ? ROOT_EQUIVALENT_SETTLE_MS : 0, settleKeys: ['y', 'Y', String(next.preferred.number)] });
         if (answer.kind === 'no-tty') ctx.say(t('error.no-tty'));

@@ -30,7 +30,6 @@ export function renderOffered(offered: readonly Offered[], t: Translate, c: Pale
   for (const { number, fix } of offered) {
     const marks = [
       fix.privileged ? t('report.fix-privileged') : null,
-      fix.rootEquivalent ? c.warn(t('report.fix-root-equivalent')) : null,
       fix.persistent && !fix.manual && !fix.rootEquivalent ? t('report.fix-lasts') : null,
     ].filter(Boolean).join(' ');
     lines.push(`${indent}${number}. ${fix.title}${marks ? ` ${marks}` : ''}`);
@@ -44,8 +43,24 @@ export function renderOffered(offered: readonly Offered[], t: Translate, c: Pale
     const env = { ...fix.env };
     delete env.DOCKHOOK_GROUP;
     if (Object.keys(env).length > 0) lines.push(`${indent}   ${c.cmd(t('report.fix-env', { changes: envLines(shell, env) }))}`);
+    // What really runs after the yes: docker through sg(1), not the `newgrp` a person would type.
+    if (fix.env.DOCKHOOK_GROUP) lines.push(`${indent}   ${c.cmd(t('report.fix-sg', { group: fix.env.DOCKHOOK_GROUP }))}`);
+    // One warning, under the fix it is about, naming the safer choice when there is one.
+    if (fix.rootEquivalent) {
+      const safer = offered.find((o) => !o.fix.rootEquivalent && o.number !== number);
+      lines.push(`${indent}   ${c.warn(safer ? t('report.fix-root-warning-alt', { number: safer.number }) : t('report.fix-root-warning'))}`);
+    }
   }
   return lines;
+}
+
+/** The question names which fix a yes applies whenever more than one is on the screen, and what the other keys pick. */
+export function questionText(ask: { offered: readonly Offered[]; preferred: Offered; choices: readonly Offered[] }, retrying: boolean, command: string, t: Translate): string {
+  if (ask.offered.length === 1) return retrying ? t('prompt.apply-retry', { command }) : t('prompt.apply');
+  const number = ask.preferred.number;
+  const others = ask.choices.map((o) => o.number).join(', ');
+  if (others === '') return retrying ? t('prompt.apply-retry-n', { number, command }) : t('prompt.apply-n', { number });
+  return retrying ? t('prompt.apply-retry-or', { number, command, others }) : t('prompt.apply-or', { number, others });
 }
 
 /** How a file of a fix is written: tee(1) with the shown content on its stdin, through sudo when the fix needs root. */

@@ -118,12 +118,18 @@ export function addToDockerGroup(t: Translate, user: string, groupExists: boolea
 }
 
 /**
- * sg(1) runs one command with the group from /etc/group, without a new login. `newgrp docker`
- * is the command for the person's own shell; dockhook cannot change its parent's groups, so a
- * yes hands the shell DOCKHOOK_GROUP, and its later docker commands run through sg unasked.
+ * sg(1) runs one command with the group from /etc/group, without a new login. dockhook cannot
+ * change its parent's groups, so a yes hands the shell DOCKHOOK_GROUP, and its later docker
+ * commands run through sg unasked. No command of its own: what is shown is what runs (the sg
+ * line); `newgrp docker` / a new login, the lasting way, is named in the title only.
  */
 export function useGroupNow(t: Translate): Fix {
-  return fix({ id: 'use-group-now', title: t('fix.use-group-now'), commands: [['newgrp', 'docker']], personal: true, env: { DOCKHOOK_GROUP: 'docker' }, retry: 'sg-docker' });
+  return fix({ id: 'use-group-now', title: t('fix.use-group-now'), commands: [], env: { DOCKHOOK_GROUP: 'docker' }, retry: 'sg-docker' });
+}
+
+/** Rootless needs a login session of its own (XDG_RUNTIME_DIR): after `su` it is a step for the person, shown with its number. */
+export function rootlessAfterLogin(t: Translate, user: string): Fix {
+  return fix({ id: 'rootless-after-login', title: t('fix.rootless-after-login', { user }), manual: true, retry: 'none' });
 }
 
 export function rootlessEnv(t: Translate, host: string): Fix {

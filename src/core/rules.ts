@@ -147,6 +147,8 @@ export const RULES = [
       if (setup && s.prefs.rootless.prefer !== 'never') fixes.push(setup);
       // Rootless is set up but not running: starting it is the safer alternative to the group.
       else if (rootlessSetUp(facts) && facts.user.uid !== 0 && s.prefs.rootless.prefer !== 'never') fixes.push(rootlessStartFixes(s)[0]!);
+      // Rootless would do, but not from this session (after `su`): the way there is the person's step, with its number.
+      else if (rootlessOnlyNeedsLogin(facts) && s.prefs.rootless.prefer !== 'never') fixes.push(F.rootlessAfterLogin(t, facts.user.name));
       const socket = facts.socket;
       const path = socket?.path ?? unixSocketPath(facts.endpoint.url) ?? DEFAULT_SOCKET_PATH;
       return { summary: t('cause.socket-permission', { user: facts.user.name, path, group: socket?.groupName ?? groupName }), fixes };
@@ -467,6 +469,15 @@ function rootlessReady(facts: Facts): boolean {
   return r.setupTool !== null && r.newuidmap !== null && r.newgidmap !== null && r.subuidCount >= 65536 && r.subgidCount >= 65536
     // The pre-flight: what would make the daemon fail right after the setup (rootless-reasons.ts).
     && rootlessBlockers(facts).length === 0;
+}
+
+/** Everything rootless needs is here but a login session of its own (XDG_RUNTIME_DIR unset after `su`). */
+function rootlessOnlyNeedsLogin(facts: Facts): boolean {
+  const r = facts.rootless;
+  if (r === null || !rootlessCandidate(facts)) return false;
+  const blockers = rootlessBlockers(facts);
+  return r.setupTool !== null && r.newuidmap !== null && r.newgidmap !== null && r.subuidCount >= 65536 && r.subgidCount >= 65536
+    && blockers.length > 0 && blockers.every((b) => b.reason === 'no-login-session');
 }
 
 /** Rootless setup as a fix, when the machine meets the prerequisites; the prerequisites go into the evidence either way. */

@@ -237,7 +237,8 @@ describeWithWorlds('closing the loop: one yes, then the command works', () => {
         const mark = sh.mark();
         enter(sh, 'docker ps');
         await sh.waitFor(/dockhook: dh-rootless may not open the Docker socket/);
-        await sh.waitFor(/The safer alternative is 2\. Set up rootless Docker for dh-rootless/);
+        await sh.waitFor(/\n {5}! root-equivalent: anyone in the docker group can become root on this machine; the safer choice is 2\n/);
+        await sh.waitFor(/Apply 1 and re-run `docker ps`, or 2 instead\? /);
         await sh.waitFor(/\[y\/N\/2\] /);
         sh.type('2'); // the one key
         await sh.waitFor(/\$ docker context use rootless/, 30_000);
@@ -256,7 +257,8 @@ describeWithWorlds('closing the loop: one yes, then the command works', () => {
         enter(sh, 'docker ps');
         await sh.waitFor(DOCKER_ERROR);
         await sh.waitFor(/dockhook: dh-in was added to the docker group, but this login session started before that\./);
-        await sh.waitFor(/\n {5}newgrp docker\n/);
+        await sh.waitFor(/\n {5}then docker runs in this shell as: sg docker -c "docker …"\n/);
+        expect(sh.since(mark)).not.toMatch(/\n {5}newgrp docker\n/);
         await sh.waitFor(/\[Y\/n\] /);
         sh.type('y'); // the one key
         await sh.waitFor(/dockhook: docker commands in this shell now run with the docker group/);

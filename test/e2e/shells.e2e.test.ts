@@ -249,7 +249,7 @@ describeWithWorlds('dockhook in real shells through a pseudo-terminal', () => {
         const error = await sh.waitFor(DOCKER_ERROR);
         const diagnosis = await sh.waitFor(/dockhook: the Docker service is installed but stopped \(`?systemctl is-active docker`? → inactive\)\./);
         await sh.waitFor(/systemctl start docker\.service/);
-        const question = await sh.waitFor(/Apply and re-run `docker ps`\? \[Y\/n\/2\] /);
+        const question = await sh.waitFor(/Apply 1 and re-run `docker ps`, or 2 instead\? \[Y\/n\/2\] /);
         expect(error.index).toBeLessThan(diagnosis.index);
         expect(diagnosis.index).toBeLessThan(question.index);
         sh.type('y');

@@ -133,6 +133,14 @@ describe('diagnose: fixes', () => {
     expect(fixes[1]).toMatchObject({ id: 'setup-rootless', privileged: false, rootEquivalent: false });
   });
 
+  it('after su (no XDG_RUNTIME_DIR) rootless is still offered, numbered, as the person\'s step: log in properly, then set it up', () => {
+    const input = facts({ ...table[6]![1], rootless: { ...base.rootless!, xdgRuntimeDir: null, preflight: { runtimeDir: 'unset', apparmorRestricted: null, apparmorProfile: null, rootlesskit: '/usr/bin/rootlesskit', usernsClone: null, maxUserNamespaces: 28633, subidNext: 231072 } } });
+    const fixes = fixesOf(input);
+    expect(fixes.map((f) => f.id)).toEqual(['add-to-group', 'rootless-after-login']);
+    expect(fixes[1]).toMatchObject({ manual: true, rootEquivalent: false });
+    expect(fixes[1]?.title).toMatch(/machinectl shell ada@/);
+  });
+
   it('a missing docker group is created first', () => {
     const fixes = fixesOf(facts({ ping: ping('eacces'), socket: socketThere(0o660, 0), groups: { docker: null, inDatabase: false, inProcess: false, session: ['ada'] } }));
     expect(fixes[0]?.commands[0]).toEqual(['sudo', 'groupadd', 'docker']);
@@ -201,9 +209,10 @@ describe('diagnose: fixes', () => {
     expect(fixesOf(input).map((f) => [f.id, f.commands])).toEqual([['install-engine', [['sudo', 'apt-get', 'install', '-y', 'docker.io']]], ['install-docker', []]]);
   });
 
-  it('the stale-group fix carries newgrp as argv, and hands the shell the group to remember', () => {
+  it('the stale-group fix runs no command of its own (no newgrp shown that does not run), and hands the shell the group to remember', () => {
     const fix = fixesOf(table[7]![1])[0];
-    expect(fix).toMatchObject({ id: 'use-group-now', commands: [['newgrp', 'docker']], personal: true, env: { DOCKHOOK_GROUP: 'docker' }, retry: 'sg-docker' });
+    expect(fix).toMatchObject({ id: 'use-group-now', commands: [], env: { DOCKHOOK_GROUP: 'docker' }, retry: 'sg-docker' });
+    expect(fix?.title).toMatch(/through sg .*`newgrp docker` or a new login makes it lasting/);
   });
 
   it('prefer never: no rootless answer', () => {
