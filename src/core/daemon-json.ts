@@ -1,6 +1,7 @@
 // What is wrong with a daemon.json, found before dockerd is asked to start: a syntax error with its
 // line and column, and keys dockerd does not know with the valid key closest to each.
 // Facts and sources: docs/research/daemon-failures.md, "daemon.json".
+import { jsonSyntaxError, lineAndColumnAt, type JsonSyntaxKind } from './json-syntax.js';
 
 /**
  * The top-level keys dockerd accepts in daemon.json: the json tags of its configuration structs
@@ -32,8 +33,11 @@ const KEPT_WHOLE = new Set(['cluster-store-opts', 'default-network-opts', 'log-o
 
 export interface DaemonJsonFacts {
   path: string;
-  /** The file does not parse: where and why (line and column count from 1). */
-  syntax: { message: string; line: number; column: number } | null;
+  /**
+   * The file does not parse: where and why (line and column count from 1, at the mistake itself).
+   * `message` is the parser's English; `kind` and `token` word it in the user's language.
+   */
+  syntax: { message: string; line: number; column: number; kind?: JsonSyntaxKind | 'not-object'; token?: string } | null;
   /** Every option the file sets, read the way dockerd reads them (nested objects flattened). */
   keys: string[];
   /** Keys dockerd would call "directives that don't match any configuration option". */
@@ -54,13 +58,18 @@ export function analyzeDaemonJson(path: string, text: string): DaemonJsonFacts {
   try {
     parsed = JSON.parse(body);
   } catch (error) {
-    const message = (error as Error).message;
-    const { line, column } = lineAndColumn(body, errorOffset(body, message));
-    facts.syntax = { message: message.replace(/ in JSON at position \d+.*$/, '').replace(/, ".*" is not valid JSON$/, ''), line, column };
+    const message = (error as Error).message.replace(/ in JSON at position \d+.*$/, '').replace(/, ".*" is not valid JSON$/, '');
+    // Where the mistake is, not where JSON.parse gave up; its own offset only if the scan disagrees.
+    const found = jsonSyntaxError(body);
+    if (found) {
+      facts.syntax = { message, line: found.line, column: found.column, kind: found.kind, token: found.token };
+    } else {
+      facts.syntax = { message, ...lineAndColumn(body, errorOffset(body, (error as Error).message)) };
+    }
     return facts;
   }
   if (parsed === null || typeof parsed !== 'object' || Array.isArray(parsed)) {
-    facts.syntax = { message: 'the file must hold one JSON object ({ … })', line: 1, column: 1 };
+    facts.syntax = { message: 'the file must hold one JSON object ({ … })', line: 1, column: 1, kind: 'not-object', token: '' };
     return facts;
   }
   const top = parsed as Record<string, unknown>;
@@ -89,9 +98,7 @@ function errorOffset(text: string, message: string): number {
 }
 
 export function lineAndColumn(text: string, offset: number): { line: number; column: number } {
-  const before = text.slice(0, Math.max(0, Math.min(offset, text.length)));
-  const lines = before.split('\n');
-  return { line: lines.length, column: (lines.at(-1)?.length ?? 0) + 1 };
+  return lineAndColumnAt(text, offset);
 }
 
 /** The valid key a typo most likely meant: edit distance at most 2, or 3 for long keys. */

@@ -58,29 +58,50 @@ export function latestAttemptInJournal(entries: readonly JournalEntry[]): string
  */
 const START_MARKERS = [/msg="Starting up"/, /^dockhook: starting /];
 
-/** The latest start attempt in a log file's text: from the last start marker on (else the last 30 lines). */
+/**
+ * Lines that end an attempt. A clean stop ends a run (moby cmd/dockerd/daemon.go "Daemon shutdown
+ * complete"). A daemon.json dockerd cannot use ends the attempt before dockerd's "Starting up" is ever
+ * written (the file is read first), so on a log file without start markers each such line is one
+ * whole attempt of its own.
+ */
+const SHUTDOWN = /Daemon shutdown complete/;
+const CONFIG_FAILURE = /unable to configure the Docker daemon with file/;
+
+/**
+ * The latest start attempt in a log file's text: from the last start marker on, or, where an
+ * attempt ended after it, from just after the end before that one; else the last 30 lines.
+ */
 export function latestAttemptInFile(text: string): string[] {
   return latestAttemptInLines(splitLines([text]));
 }
 
 function latestAttemptInLines(lines: readonly string[]): string[] {
   const all = splitLines(lines);
-  for (let i = all.length - 1; i >= 0; i -= 1) {
-    if (!START_MARKERS.some((m) => m.test(all[i]!))) continue;
-    // dockerd's marker of a rootless start: dockhook's own line came before the script's trace.
-    let start = i;
-    if (/msg="Starting up"/.test(all[i]!)) {
-      for (let j = i - 1; j >= 0; j -= 1) {
-        if (/msg="Starting up"/.test(all[j]!)) break;
-        if (/^dockhook: starting /.test(all[j]!)) {
-          start = j;
-          break;
-        }
+  const isEnd = (l: string): boolean => SHUTDOWN.test(l) || CONFIG_FAILURE.test(l);
+  let marker = -1;
+  for (let i = all.length - 1; i >= 0 && marker < 0; i -= 1) if (START_MARKERS.some((m) => m.test(all[i]!))) marker = i;
+  let lastEnd = -1;
+  for (let i = all.length - 1; i > marker && lastEnd < 0; i -= 1) if (isEnd(all[i]!)) lastEnd = i;
+  // A config failure after the last start marker (or with none): its attempt began after the end before it.
+  if (lastEnd >= 0 && CONFIG_FAILURE.test(all[lastEnd]!)) {
+    let previousEnd = -1;
+    for (let i = lastEnd - 1; i > marker && previousEnd < 0; i -= 1) if (isEnd(all[i]!)) previousEnd = i;
+    if (previousEnd >= 0 || marker >= 0) return all.slice(previousEnd >= 0 ? previousEnd + 1 : marker);
+    return all.slice(Math.max(0, lastEnd - 29));
+  }
+  if (marker < 0) return all.slice(-30);
+  // dockerd's marker of a rootless start: dockhook's own line came before the script's trace.
+  let start = marker;
+  if (/msg="Starting up"/.test(all[marker]!)) {
+    for (let j = marker - 1; j >= 0; j -= 1) {
+      if (/msg="Starting up"/.test(all[j]!) || isEnd(all[j]!)) break;
+      if (/^dockhook: starting /.test(all[j]!)) {
+        start = j;
+        break;
       }
     }
-    return all.slice(start);
   }
-  return all.slice(-30);
+  return all.slice(start);
 }
 
 function splitLines(chunks: readonly string[]): string[] {
@@ -95,7 +116,16 @@ const MAX_TELLING = 5;
  * several of those), and so are grpc's reconnect chatter.
  */
 export function tellingLines(lines: readonly string[], max = MAX_TELLING): string[] {
-  const telling = lines.map((l) => l.trim()).filter((l) => {
+  // A run that ended in a clean stop: what went wrong while it ran (a failed image pull) is not why
+  // it is down now; only what came after the stop can be.
+  let from = 0;
+  for (let i = lines.length - 1; i >= 0; i -= 1) {
+    if (SHUTDOWN.test(lines[i]!)) {
+      from = i + 1;
+      break;
+    }
+  }
+  const telling = lines.slice(from).map((l) => l.trim()).filter((l) => {
     if (/module=grpc/.test(l)) return false;
     const level = /\blevel=(\w+)/.exec(l)?.[1];
     if (level !== undefined) return level === 'error' || level === 'fatal' || level === 'panic';

@@ -8,6 +8,7 @@
 // real (test/e2e/daemon-failures.e2e.test.ts).
 import { DEFAULT_UNIX_HOST } from './endpoint.js';
 import { makeFix } from './fixes.js';
+import { jsonMistake } from './json-syntax.js';
 import type { Evidence, Situation } from './situation.js';
 import type { Fix, ServiceFailedReason } from './types.js';
 
@@ -72,10 +73,17 @@ export const SERVICE_REASONS: readonly ReasonRule[] = [
       const execStart = s.facts.logs?.execStart ?? null;
       if (execStart) ev.add(t('evidence.exec-start', { command: execStart }));
       const fixes: Fix[] = [];
+      // The file as it is now: no longer setting the directive, a start is what is left; still setting
+      // it, a start must fail again, so the repair is offered alone (a changed flag is the user's to know).
+      const json = s.facts.logs?.daemonJson ?? null;
+      if (json !== null && json.syntax === null && json.path === path && !json.keys.includes(directive)) {
+        ev.add(t('evidence.daemon-json-conflict-gone', { path, directive }));
+        return { why: t('reason.flag-and-file-conflict', { directive, path, flag: m.params.flag ?? '?' }), fixes: [then] };
+      }
       const dropIn = directive === 'hosts' && s.unit !== null ? hostsDropIn(s, path) : null;
       if (dropIn) fixes.push(dropIn);
       fixes.push(manual('remove-conflict', t('fix.remove-conflict', { directive, path })));
-      if (!dropIn) fixes.push(then);
+      if (!dropIn && json === null) fixes.push(then);
       return { why: t('reason.flag-and-file-conflict', { directive, path, flag: m.params.flag ?? '?' }), fixes };
     },
   },
@@ -103,8 +111,9 @@ export const SERVICE_REASONS: readonly ReasonRule[] = [
         return { why: t('reason.daemon-json-other', { path, message }), fixes: [then] };
       }
       if (json?.syntax) {
+        // The file as it is now, read by dockhook: the mistake itself, in the user's language.
         const { line, column } = json.syntax;
-        return { why: t('reason.daemon-json-syntax', { path, line, column, message }), fixes: [manual('edit-daemon-json', t('fix.edit-daemon-json-at', { path, line, column }))] };
+        return { why: t('reason.daemon-json-syntax', { path, line, column, what: jsonMistake(t, json.syntax) }), fixes: [manual('edit-daemon-json', t('fix.edit-daemon-json-at', { path, line, column }))] };
       }
       if (unknown !== undefined) {
         const keys = unknown.split(', ').map((k) => k.trim()).filter(Boolean);

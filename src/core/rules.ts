@@ -15,6 +15,7 @@ import type { MessageId } from './messages/index.js';
 import { DEFAULT_SOCKET_PATH, type Evidence, isReachable, modeString, samePath, type Situation } from './situation.js';
 import { unixSocketPath } from './endpoint.js';
 import { shortLine, tellingLines } from './daemon-log.js';
+import { jsonMistake } from './json-syntax.js';
 import { explainReason, readServiceFailure } from './reasons.js';
 import { explainRootless, readRootlessFailure, rootlessBlockers, rootlessDiedInLog } from './rootless-reasons.js';
 import type { AltRuntime, BlockedDir, Facts, Fix, HandbackVar, Reason } from './types.js';
@@ -271,11 +272,12 @@ export const RULES = [
       const then = startAgain(s, reading.startLimit !== null);
       if (reading.startLimit !== null) ev.add(t('evidence.start-limit', { line: reading.startLimit }));
       let match = reading.match;
-      // Known before anything runs: daemon.json that dockerd will reject, with no fresher word from dockerd.
+      // Known now, before anything runs: a daemon.json that dockerd will reject outranks whatever the
+      // log says — the log speaks of the file as it was at that start; its own daemon.json line agrees.
       const json = facts.logs?.daemonJson ?? null;
-      if (match === null && knownBeforeStart(s)) {
+      if (match?.reason !== 'daemon-json' && knownBeforeStart(s)) {
         const jsonError = daemonJsonError(s);
-        const message = json?.syntax?.message ?? jsonError?.message ?? '';
+        const message = json?.syntax ? jsonMistake(t, json.syntax) : jsonError?.message ?? '';
         const keys = json?.unknownKeys.map((u) => u.key).join(', ') ?? '';
         match = { reason: 'daemon-json', line: '', params: { path: json?.path ?? jsonError?.path ?? '/etc/docker/daemon.json', message: json?.syntax || jsonError ? message : `the following directives don't match any configuration option: ${keys}` } };
         ev.add(t('evidence.daemon-json', { path: match.params.path!, message: match.params.message! }));

@@ -11,7 +11,9 @@
 // imported, and nothing in the current directory or its parents is ever looked at.
 import { extname } from 'node:path';
 import { validateConfig, DEFAULT_CONFIG, type Config, type ConfigProblem } from '../core/config-schema.js';
-import { message } from '../core/messages/index.js';
+import stripAnsi from 'strip-ansi';
+import { jsonMistake, jsonSyntaxError } from '../core/json-syntax.js';
+import { languageFromEnv, message, translator, type Language } from '../core/messages/index.js';
 import { readBounded } from './bounded-read.js';
 
 export interface LoadedConfig {
@@ -41,7 +43,8 @@ export function trustedPlaces(env: Readonly<Record<string, string | undefined>>,
 
 /** The parser's reason in one line: not its "JSON Error in FILE:" heading, not its code frame. */
 export function parseReason(error: unknown): string {
-  const lines = String((error as Error)?.message ?? error).split('\n').map((line) => line.trim());
+  // On a terminal parse-json colours its code frame: the escapes go before anything is read.
+  const lines = stripAnsi(String((error as Error)?.message ?? error)).split('\n').map((line) => line.trim());
   const reason = lines.find((line) => line !== '' && !/^(JSON|YAML) Error in /.test(line) && !/^(>|\||-+\^|\d+ \|)/.test(line)) ?? 'unreadable';
   const short = reason.replace(/ while parsing .*$/, '');
   return short.length > 200 ? `${short.slice(0, 197)}...` : short;
@@ -49,8 +52,17 @@ export function parseReason(error: unknown): string {
 
 type Parsed = { ok: true; value: unknown } | { ok: false; problem: ConfigProblem };
 
-async function parseFile(path: string, text: string): Promise<Parsed> {
+async function parseFile(path: string, text: string, language: Language): Promise<Parsed> {
   const ext = extname(path).toLowerCase();
+  // JSON: where the mistake is, in line and column and the user's language (the parser says only
+  // "at position N", in English, or a colour code frame on a terminal).
+  if (ext === '.json') {
+    const syntax = jsonSyntaxError(text.replace(/^\uFEFF/, ''));
+    if (syntax) {
+      const { line, column } = syntax;
+      return { ok: false, problem: message('config.json-syntax', { what: jsonMistake(translator(language), { message: '', ...syntax }), line, column }) };
+    }
+  }
   const { defaultLoaders } = await import('cosmiconfig');
   const loader = ext === '.json' ? defaultLoaders['.json'] : defaultLoaders['.yaml'];
   try {
@@ -70,7 +82,7 @@ function defaults(source: string, problem: ConfigProblem): LoadedConfig {
   return { config: structuredClone(DEFAULT_CONFIG), path: null, source, problems: [problem] };
 }
 
-async function readConfigFile(path: string): Promise<LoadedConfig | 'missing' | 'empty'> {
+async function readConfigFile(path: string, language: Language): Promise<LoadedConfig | 'missing' | 'empty'> {
   const read = await readBounded(path, { limit: CONFIG_LIMIT });
   if (!read.ok) {
     if (read.reason === 'missing') return 'missing';
@@ -79,23 +91,25 @@ async function readConfigFile(path: string): Promise<LoadedConfig | 'missing' | 
     return defaults(path, message('config.unreadable', { message: read.message }));
   }
   if (read.text.trim() === '') return 'empty';
-  const parsed = await parseFile(path, read.text);
+  const parsed = await parseFile(path, read.text, language);
   if (!parsed.ok) return defaults(path, parsed.problem);
   return loaded(path, path, parsed.value);
 }
 
 export async function loadConfig(env: Readonly<Record<string, string | undefined>>, home: string): Promise<LoadedConfig> {
+  // A broken file gives the defaults, whose language follows the locale: the problem is worded in it.
+  const language = languageFromEnv(env);
   const explicit = env.DOCKHOOK_CONFIG;
   if (explicit) {
     const source = `DOCKHOOK_CONFIG=${explicit}`;
     if (!explicit.startsWith('/')) return defaults(source, message('config.relative', { path: explicit }));
     if (EXECUTABLE.includes(extname(explicit).toLowerCase())) return defaults(explicit, message('config.refuse-exec', { path: explicit }));
-    const result = await readConfigFile(explicit);
+    const result = await readConfigFile(explicit, language);
     if (result === 'missing') return defaults(source, message('config.missing', { path: explicit }));
     return result === 'empty' ? loaded(explicit, explicit, null) : result;
   }
   for (const path of trustedPlaces(env, home)) {
-    const result = await readConfigFile(path);
+    const result = await readConfigFile(path, language);
     // Like cosmiconfig's search: a missing or empty file lets the search go on.
     if (result === 'missing' || result === 'empty') continue;
     return result;

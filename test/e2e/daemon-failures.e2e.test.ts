@@ -78,12 +78,12 @@ describeWithWorlds('dockerd refuses to start: the reason from its own last words
     configure(w, { daemonJson: '{\n  "debug": true,\n}\n' });
     const before = await doctor(w, { user: USERS.inGroup });
     expect(before.diagnosis).toMatchObject({ cause: 'service-failed', reason: 'daemon-json', proof: null });
-    expect(before.diagnosis.summary).toMatch(/cannot start until this is fixed: \/etc\/docker\/daemon\.json is not valid JSON \(line 3, column 1/);
+    expect(before.diagnosis.summary).toMatch(/cannot start until this is fixed: \/etc\/docker\/daemon\.json is not valid JSON: a comma before the closing bracket \(remove that comma\) \(line 2, column 16\)/);
     expect(before.diagnosis.fixes.map((f) => f.id)).toEqual(['edit-daemon-json']);
     await startFails(w);
     const after = await doctor(w);
     expectReason(after, 'daemon-json', /^unable to configure the Docker daemon with file \/etc\/docker\/daemon\.json: invalid character '}'/);
-    expect(after.diagnosis.summary).toMatch(/tried to start and failed: \/etc\/docker\/daemon\.json is not valid JSON \(line 3, column 1/);
+    expect(after.diagnosis.summary).toMatch(/tried to start and failed: \/etc\/docker\/daemon\.json is not valid JSON: a comma before the closing bracket \(remove that comma\) \(line 2, column 16\)/);
   });
 
   it('an unknown directive names the closest valid key, and nothing of the attempt before', async () => {

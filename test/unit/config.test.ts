@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { validateConfig, DEFAULT_CONFIG } from '../../src/core/config-schema.js';
-import { loadConfig } from '../../src/io/config.js';
+import { loadConfig, parseReason } from '../../src/io/config.js';
 import { say, translator } from '../../src/core/messages/index.js';
 import type { ConfigProblem } from '../../src/core/config-schema.js';
 
@@ -168,7 +168,23 @@ describe('loadConfig: what a hostile directory or file can try', () => {
     write(join(home, '.config/dockhook/config.json'), '{"a":1,}');
     const loaded = await loadConfig({ HOME: home }, home);
     expect(loaded.source).toBe(join(home, '.config/dockhook/config.json'));
-    expect(text(loaded.problems)).toMatch(/^Expected double-quoted property name in JSON at position 7; using the defaults$/);
+    // Where the mistake is (the comma), in line and column — not the parser's "at position 7".
+    expect(text(loaded.problems)).toBe('not valid JSON: a comma before the closing bracket (remove that comma) (line 1, column 7); using the defaults');
+  });
+
+  it('a JSON syntax error is worded in the locale\'s language, with no parser English and no colour codes', async () => {
+    write(join(home, '.config/dockhook/config.json'), '{ autoApply: safe,, }');
+    const en = await loadConfig({ HOME: home, FORCE_COLOR: '3' }, home);
+    expect(text(en.problems)).toBe('not valid JSON: a property name in double quotes is expected here, not "autoApply" (line 1, column 3); using the defaults');
+    const zh = await loadConfig({ HOME: home, LANG: 'zh_CN.UTF-8', FORCE_COLOR: '3' }, home);
+    const said = zh.problems.map((p) => say(translator('zh'), p)).join('\n');
+    expect(said).toBe('不是合法的 JSON：此处应是带双引号的属性名，而不是 "autoApply"（第 1 行第 3 列）；改用默认值');
+    expect(said).not.toMatch(/\x1b|\\x1b/);
+  });
+
+  it('a parser message with colour codes is read without them', () => {
+    const coloured = 'JSON Error in /x/config.json:\n\x1b[0m\x1b[31m\x1b[1m>\x1b[22m\x1b[39m\x1b[90m 1 |\x1b[39m { a\x1b[33m:\x1b[39m b }\n\nUnexpected token "a" (0x61) in JSON at position 2 while parsing near "{ a: b }"';
+    expect(parseReason(new Error(coloured))).toBe('Unexpected token "a" (0x61) in JSON at position 2');
   });
 
   it('without DOCKHOOK_CONFIG, no line blames it', async () => {

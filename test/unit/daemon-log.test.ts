@@ -37,6 +37,26 @@ describe('latest start attempt', () => {
     expect(latestAttemptInFile(text)).toEqual([rootlessStartLine('/usr/bin/dockerd-rootless.sh', new Date(1000)), '+ case "$1" in', 'time="2" level=info msg="Starting up"', 'new failure']);
   });
 
+  // A sysv log: dockerd reads daemon.json before its "Starting up", so a config failure has no marker.
+  const run = ['time="1" level=info msg="Starting up"', 'time="1" level=error msg="Handler for POST /v1.41/images/create returned error: no such host"', 'time="1" level=info msg="Processing signal \'terminated\'"', 'time="1" level=info msg="Daemon shutdown complete"'];
+  const conflict = 'unable to configure the Docker daemon with file /etc/docker/daemon.json: the following directives are specified both as a flag and in the configuration file: storage-driver: (from flag: vfs, from file: vfs)';
+  const literal = "unable to configure the Docker daemon with file /etc/docker/daemon.json: invalid character ' ' in literal true (expecting 'e')";
+
+  it('log file: a config failure after a clean stop is an attempt of its own, not the whole previous run', () => {
+    expect(latestAttemptInFile([...run, literal].join('\n'))).toEqual([literal]);
+  });
+
+  it('log file: two config failures in a row — the last one is the latest attempt', () => {
+    expect(latestAttemptInFile([...run, conflict, literal].join('\n'))).toEqual([literal]);
+    expect(latestAttemptInFile([conflict, literal].join('\n'))).toEqual([literal]);
+  });
+
+  it('log file: a run stopped cleanly is still the latest attempt, but what went wrong while it ran is no evidence', () => {
+    expect(latestAttemptInFile(run.join('\n'))).toEqual(run);
+    expect(tellingLines(run)).toEqual([]);
+    expect(tellingLines([...run, 'failed to start daemon: after the stop'])).toEqual(['failed to start daemon: after the stop']);
+  });
+
   it('telling lines skip info and grpc chatter', () => {
     expect(tellingLines(['time="x" level=info msg="Starting up"', 'time="x" level=warning msg="[core] grpc: addrConn.createTransport failed" module=grpc', 'failed to start daemon: x'])).toEqual(['failed to start daemon: x']);
   });
@@ -52,7 +72,12 @@ describe('latest start attempt', () => {
 describe('daemon.json before anything runs', () => {
   it('a syntax error has its line and column', () => {
     const facts = analyzeDaemonJson('/etc/docker/daemon.json', '{\n  "debug": true,\n}\n');
-    expect(facts.syntax).toMatchObject({ line: 3, column: 1 });
+    // The trailing comma at the end of line 2 is the mistake, not the "}" where a parser notices it.
+    expect(facts.syntax).toMatchObject({ line: 2, column: 16, kind: 'trailing-comma' });
+  });
+
+  it('a misspelt literal is pointed at where it starts', () => {
+    expect(analyzeDaemonJson('/d', '{ "debug": tru }\n').syntax).toMatchObject({ line: 1, column: 12, kind: 'bad-literal', token: '"tru"' });
   });
 
   it('an unknown key names the closest valid one', () => {

@@ -362,6 +362,30 @@ describe('service-failed: the reason from the daemon\'s own words', () => {
     expect(d.evidence.join('\n')).toMatch(/something odd happened/);
   });
 
+  it('daemon.json invalid now outranks an older reason in the log, and is worded without the parser\'s English', () => {
+    const conflict = 'unable to configure the Docker daemon with file /etc/docker/daemon.json: the following directives are specified both as a flag and in the configuration file: storage-driver: (from flag: vfs, from file: vfs)';
+    const json = { path: '/etc/docker/daemon.json', syntax: { message: 'Unexpected token \' \'', line: 1, column: 12, kind: 'bad-literal' as const, token: '"tru"' }, keys: [], unknownKeys: [], hosts: false, dataRoot: null, storageDriver: null };
+    const d = failedWith([conflict], { daemonJson: json });
+    expect(d).toMatchObject({ cause: 'service-failed', reason: 'daemon-json' });
+    expect(d.summary).toBe('the Docker service tried to start and failed: /etc/docker/daemon.json is not valid JSON: "tru" is not a JSON value (true, false, null, a number or a "string") (line 1, column 12).');
+    expect(d.fixes.map((f) => f.id)).toEqual(['edit-daemon-json']);
+    const zh = diagnose(facts({ service: failedUnit, logs: { ...noLogs!, attempt: [conflict], lines: [conflict], daemonJson: json } }), prefs(), translator('zh'));
+    expect(zh.summary).toBe('Docker 服务尝试启动但失败了：/etc/docker/daemon.json 不是合法的 JSON："tru" 不是 JSON 值（应为 true、false、`null`、数字或带双引号的字符串）（第 1 行第 12 列）。');
+  });
+
+  it('flag and file conflict: the repair alone while the file still sets it; the start once it does not', () => {
+    const conflict = 'unable to configure the Docker daemon with file /etc/docker/daemon.json: the following directives are specified both as a flag and in the configuration file: storage-driver: (from flag: vfs, from file: vfs)';
+    const json = (keys: string[]) => ({ path: '/etc/docker/daemon.json', syntax: null, keys, unknownKeys: [], hosts: false, dataRoot: null, storageDriver: null });
+    const still = failedWith([conflict], { daemonJson: json(['storage-driver']) });
+    expect(still.fixes.map((f) => f.id)).toEqual(['remove-conflict']);
+    expect(still.fixes[0]?.title).toBe('Set "storage-driver" in one place only: remove it from /etc/docker/daemon.json, or the flag from the service');
+    const zh = diagnose(facts({ service: failedUnit, logs: { ...noLogs!, attempt: [conflict], lines: [conflict], daemonJson: json(['storage-driver']) } }), prefs(), translator('zh'));
+    expect(zh.fixes[0]?.title).toMatch(/^只在一处设置 "storage-driver"/);
+    const gone = failedWith([conflict], { daemonJson: json(['debug']) });
+    expect(gone.fixes.map((f) => f.id)).toEqual(['start-service']);
+    expect(gone.evidence.join('\n')).toMatch(/no longer sets "storage-driver"/);
+  });
+
   it('daemon.json broken before anything ran: say so first, and offer the repair, not a start that must fail', () => {
     const d = diagnose(facts({ logs: { ...noLogs!, daemonJson: { path: '/etc/docker/daemon.json', syntax: { message: "Expected ',' or '}' after property value", line: 3, column: 3 }, keys: [], unknownKeys: [], hosts: false, dataRoot: null, storageDriver: null } } }), prefs(), t);
     expect(d).toMatchObject({ cause: 'service-failed', reason: 'daemon-json' });
@@ -415,7 +439,7 @@ describe('every reason reads as Chinese in zh', () => {
   const rootless = (r: Partial<NonNullable<Facts['rootless']>>) => facts({ endpoint: { ...base.endpoint, url: 'unix:///run/user/1000/docker.sock', source: 'context', context: 'rootless' }, rootless: { ...base.rootless!, contextHost: 'unix:///run/user/1000/docker.sock', preflight: pre, ...r } });
   // [input, words quoted from the daemon or the machine, which stay as they were said]
   const cases: Array<[string, Facts, string[]]> = [
-    ['daemon-json', service("unable to configure the Docker daemon with file /etc/docker/daemon.json: invalid character '}' looking for beginning of object key string", { daemonJson: { path: '/etc/docker/daemon.json', syntax: { message: "Expected double-quoted property name", line: 3, column: 1 }, keys: [], unknownKeys: [], hosts: false, dataRoot: null, storageDriver: null } }), ["invalid character '}' looking for beginning of object key string"]],
+    ['daemon-json', service("unable to configure the Docker daemon with file /etc/docker/daemon.json: invalid character '}' looking for beginning of object key string", { daemonJson: { path: '/etc/docker/daemon.json', syntax: { message: "Expected double-quoted property name", line: 2, column: 16, kind: 'trailing-comma', token: '' }, keys: [], unknownKeys: [], hosts: false, dataRoot: null, storageDriver: null } }), ["invalid character '}' looking for beginning of object key string"]],
     ['flag-and-file-conflict', service('unable to configure the Docker daemon with file /etc/docker/daemon.json: the following directives are specified both as a flag and in the configuration file: hosts: (from flag: [fd://], from file: [unix:///x])', { execStart: '/usr/bin/dockerd -H fd://' }), []],
     ['storage-driver', service('failed to start daemon: error initializing graphdriver: driver not supported'), ['driver not supported']],
     ['iptables', service('failed to start daemon: Error initializing network controller: error obtaining controller instance: failed to create NAT chain DOCKER: Iptables not found'), []],

@@ -356,7 +356,7 @@ describe('probeLogs', () => {
   it('a daemon.json that does not parse, with where', async () => {
     const facts = await probeLogs(fakeSystem({ files: { '/etc/docker/daemon.json': '{ "storage-driver": "vfs", }' } }), 100);
     expect(facts.daemonJsonError?.path).toBe('/etc/docker/daemon.json');
-    expect(facts.daemonJson?.syntax).toMatchObject({ line: 1, column: 28 });
+    expect(facts.daemonJson?.syntax).toMatchObject({ line: 1, column: 26, kind: 'trailing-comma' });
   });
 
   it('an empty or valid daemon.json is no error', async () => {
