@@ -15,6 +15,7 @@ import { askKey, canPrompt, ROOT_EQUIVALENT_SETTLE_MS } from '../io/prompt.js';
 import { progress } from '../io/progress.js';
 import { commandLine, shellWords } from '../io/render.js';
 import { realSystem } from '../io/system.js';
+import { systemDaemonGone } from '../probes/service.js';
 import { fixLines, questionText, renderOffered } from './present.js';
 import { realClock, waitUntilAnswers } from './wait.js';
 
@@ -115,7 +116,9 @@ export async function handleFailure(ctx: AppContext, input: FailureInput): Promi
     const applied = await applyFix(fix, { config, t, say: ctx.say, env, envOut: input.envOut, uid: ctx.sys.user.uid, dockerBinary: docker, shell: ctx.shell });
     let outcome = applied.outcome;
     if (outcome.kind === 'done' && fix.waitFor !== null) {
-      const waited = await waitForDaemon(fix.waitFor, applied.background);
+      // A start of the system service (sudo … start): its daemon can be watched for going away.
+      const service = fix.privileged && applied.background === null && fix.detach === null;
+      const waited = await waitForDaemon(fix.waitFor, applied.background, service);
       if (waited === 'interrupted') outcome = { kind: 'interrupted', argv: [], status: 130 };
       else if (waited === 'timeout') outcome = { kind: 'timeout' };
     }
@@ -150,8 +153,13 @@ export async function handleFailure(ctx: AppContext, input: FailureInput): Promi
     return command ? t('hint.no-tty', { summary, command }) : t('hint.no-fix', { summary });
   }
 
-  /** Waits for a started daemon, with a live line on a terminal. Ctrl-C stops the wait (only). */
-  async function waitForDaemon(url: string, background: { exited: () => boolean } | null): Promise<'answered' | 'timeout' | 'interrupted'> {
+  /**
+   * Waits for a started daemon, with a live line on a terminal. Ctrl-C stops the wait (only). It
+   * ends early when waiting cannot help: the socket refuses this user (the daemon is up: look
+   * again at once), or the daemon started has gone (a detached one exited; a service's dockerd is
+   * gone or the service failed, checked once a second).
+   */
+  async function waitForDaemon(url: string, background: { exited: () => boolean } | null, service: boolean): Promise<'answered' | 'timeout' | 'interrupted'> {
     const limit = Math.round(config.startTimeoutMs / 1000);
     const indicator = progress(ctx.stderrIsTTY, (seconds) => t('wait.progress', { url, seconds, limit }), t('wait.start', { url, limit }));
     let interrupted = false;
@@ -159,16 +167,29 @@ export async function handleFailure(ctx: AppContext, input: FailureInput): Promi
       interrupted = true;
     };
     process.on('SIGINT', stop);
+    // A service script may return a moment before its dockerd exists: "gone" counts from 3 s on,
+    // and only when two looks a second apart agree.
+    let nextCheck = 2000;
+    let goneBefore = false;
     const result = await waitUntilAnswers(url, config.startTimeoutMs, {
       ping: ctx.sys.ping,
       clock: realClock,
       progress: indicator,
-      // A daemon dockhook started itself and that already died will not answer: stop waiting.
-      gaveUp: () => interrupted || background?.exited() === true,
+      gaveUp: async (elapsed) => {
+        if (interrupted || background?.exited() === true) return true;
+        if (!service || elapsed < nextCheck) return false;
+        nextCheck = elapsed + 1000;
+        const gone = await systemDaemonGone(ctx.sys, config.probeTimeoutMs);
+        const agreed = gone && goneBefore;
+        goneBefore = gone;
+        return agreed;
+      },
     }).finally(() => process.removeListener('SIGINT', stop));
     const seconds = (result.ms / 1000).toFixed(1);
     if (result.answered) indicator.end(ctx.stderrIsTTY ? undefined : t('wait.answered', { url, seconds }));
-    else indicator.end(interrupted ? t('wait.interrupted', { url }) : background?.exited() ? t('wait.exited', { url }) : t('wait.timeout', { url, limit }));
+    else if (interrupted) indicator.end(t('wait.interrupted', { url }));
+    else if (result.ended === 'denied') indicator.end(t('wait.denied', { url }));
+    else indicator.end(result.ended === 'gone' ? t('wait.exited', { url }) : t('wait.timeout', { url, limit }));
     return result.answered ? 'answered' : interrupted ? 'interrupted' : 'timeout';
   }
 

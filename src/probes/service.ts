@@ -67,3 +67,16 @@ export async function isProcessRunning(sys: System, name: string, uid: number | 
   }
   return false;
 }
+
+/**
+ * After a start of the system service returned: true once the daemon is clearly not coming —
+ * systemd reports the unit failed (its own restarts are over), or, without systemd, no dockerd
+ * process runs any more (it exited at once, e.g. on an invalid daemon.json).
+ */
+export async function systemDaemonGone(sys: System, timeoutMs: number): Promise<boolean> {
+  if ((await sys.lstat('/run/systemd/system'))?.isDirectory()) {
+    const state = await sys.run(['systemctl', 'show', '--property=ActiveState', '--value', 'docker.service'], { timeoutMs });
+    return state.code === 0 && state.stdout.trim() === 'failed';
+  }
+  return !(await isProcessRunning(sys, 'dockerd'));
+}

@@ -129,6 +129,28 @@ describeWithWorlds('closing the loop: one yes, then the command works', () => {
     });
   });
 
+  describe('no systemd: a start that returns while its dockerd is already gone', () => {
+    const world = useWorld({ name: 'lp-sysv-gone', rootful: 'absent' });
+
+    it('bash as root: the wait ends within seconds (no dockerd process), then dockhook looks again', async () => {
+      const w = world();
+      await w.exec(['mkdir', '-p', '/root/fakebin']);
+      w.writeFile('/root/fakebin/service', '#!/bin/sh\necho "Starting Docker: docker."\nexit 0\n', { mode: 0o755 });
+      await withShell(w, shell('bash', { env: { PATH: `/root/fakebin:${ROOT_PATH}` } }), async (sh) => {
+        enter(sh, 'docker ps');
+        await sh.waitFor(/\[Y\/n\] /);
+        sh.type('y');
+        await sh.waitFor(/Starting Docker: docker\.\n/);
+        const started = Date.now();
+        await sh.waitFor('dockhook: the daemon exited before unix:///var/run/docker.sock answered.', 15_000, 0);
+        expect(Date.now() - started).toBeLessThan(10_000);
+        await sh.waitFor('dockhook: looking again…', 10_000, 0);
+        await sh.waitForPrompt();
+        expect(sh.text).not.toMatch(/did not answer within/);
+      });
+    });
+  });
+
   describe("rootless on Debian's docker.io, no user manager", () => {
     const world = useWorld({ name: 'lp-rl-down', rootful: 'absent', rootless: 'installed' });
 

@@ -44,7 +44,21 @@ describe('waiting for a started daemon', () => {
   it('stops early when the daemon it waits for has exited', async () => {
     const clock = fakeClock();
     const result = await waitUntilAnswers('unix:///x.sock', 30_000, { ping: async () => answer('enoent'), clock, progress: { tick: () => {}, end: () => {} }, gaveUp: () => clock.at >= 300 });
-    expect(result).toEqual({ answered: false, ms: 300 });
+    expect(result).toEqual({ answered: false, ms: 300, ended: 'gone' });
+  });
+
+  it('a socket that refuses this user (EACCES) is an answer: the wait ends at once, to look again', async () => {
+    const clock = fakeClock();
+    const result = await waitUntilAnswers('unix:///x.sock', 30_000, { ping: async () => answer(clock.at >= 450 ? 'eacces' : 'enoent'), clock, progress: { tick: () => {}, end: () => {} } });
+    expect(result).toEqual({ answered: false, ms: 450, ended: 'denied' });
+  });
+
+  it('a service whose daemon is gone: the wait asks as it goes (async) and ends without spinning to the bound', async () => {
+    const clock = fakeClock();
+    const asked: number[] = [];
+    const result = await waitUntilAnswers('unix:///x.sock', 30_000, { ping: async () => answer('enoent'), clock, progress: { tick: () => {}, end: () => {} }, gaveUp: async (ms) => (asked.push(ms), ms >= 1050) });
+    expect(result).toEqual({ answered: false, ms: 1050, ended: 'gone' });
+    expect(asked[0]).toBe(0);
   });
 
   it('an unhealthy daemon (HTTP 500) counts as answering', async () => {

@@ -11,7 +11,7 @@ import { gatherFacts } from '../../src/probes/index.js';
 import { probeInstall } from '../../src/probes/install.js';
 import { probeLogs } from '../../src/probes/logs.js';
 import { nextFreeSubid, probeRootless } from '../../src/probes/rootless.js';
-import { isProcessRunning, probeService } from '../../src/probes/service.js';
+import { isProcessRunning, probeService, systemDaemonGone } from '../../src/probes/service.js';
 import { probeSocket } from '../../src/probes/socket.js';
 import { dir, executable, fakeSystem, file, socket, symlink, type FakeMachine } from '../support/fake-system.js';
 
@@ -111,6 +111,15 @@ describe('probeService', () => {
     const none = fakeSystem();
     expect(await probeService(none, 100)).toMatchObject({ manager: 'none', sysvScript: false });
     expect(none.log.runs).toEqual([]);
+  });
+
+  it('after a start: the daemon is gone when no dockerd runs (no systemd), or when systemd says the unit failed', async () => {
+    expect(await systemDaemonGone(fakeSystem({ processes: [{ pid: 1, comm: 'init' }] }), 100)).toBe(true);
+    expect(await systemDaemonGone(fakeSystem({ processes: [{ pid: 1, comm: 'init' }, { pid: 77, comm: 'dockerd', uid: 0 }] }), 100)).toBe(false);
+    const show = ['systemctl', 'show', '--property=ActiveState', '--value', 'docker.service'];
+    expect(await systemDaemonGone(fakeSystem({ files: { '/run/systemd/system': dir() }, commands: [{ argv: show, stdout: 'failed\n' }] }), 100)).toBe(true);
+    // Between systemd's own restarts the unit is "activating": keep waiting.
+    expect(await systemDaemonGone(fakeSystem({ files: { '/run/systemd/system': dir() }, commands: [{ argv: show, stdout: 'activating\n' }] }), 100)).toBe(false);
   });
 
   it('a /run/systemd/system that is not a directory does not count', async () => {

@@ -226,6 +226,7 @@ export const en = {
   'wait.answered': 'dockhook: {url} answers (after {seconds} s)',
   'wait.timeout': 'dockhook: {url} did not answer within {limit} s.',
   'wait.exited': 'dockhook: the daemon exited before {url} answered.',
+  'wait.denied': 'dockhook: the daemon is up, but {url} refuses this user.',
   'wait.interrupted': 'dockhook: stopped waiting for {url}; the start itself was not undone.',
   'apply.env': 'dockhook: this shell now has {changes}',
   'apply.env-no-shell': 'dockhook: run this in your shell: {changes}',

@@ -227,6 +227,7 @@ export const zh = {
   'wait.timeout': 'dockhook: {url} 在 {limit} 秒内没有响应。',
   'wait.interrupted': 'dockhook: 已停止等待 {url}；已执行的启动操作并未撤销。',
   'wait.exited': 'dockhook: 守护进程在 {url} 响应之前就退出了。',
+  'wait.denied': 'dockhook: 守护进程已启动，但 {url} 拒绝了当前用户的连接。',
   'apply.env': 'dockhook: 当前 shell 已设置 {changes}',
   'apply.env-no-shell': 'dockhook: 请在你的 shell 中运行：{changes}',
   'apply.retrying': 'dockhook: 正在重新运行 `{command}`',
