@@ -218,16 +218,28 @@ export const RULES = [
       // The daemon's own words first; what the pre-flight sees before any start otherwise.
       const match = (died ? readRootlessFailure(lines) : null) ?? rootlessBlockers(facts)[0] ?? null;
       const start = rootlessStartFixes(s);
+      const user = facts.user.name;
+      const path = facts.rootless?.socketPath ?? s.socketPath ?? '?';
+      // "Set up" only where something of a setup was found (the user unit, a context); a DOCKER_HOST
+      // into /run/user/UID says only where docker looks.
+      const setUp = rootlessSetUp(facts);
       if (match === null) {
         for (const line of tellingLines(lines)) ev.add(t('evidence.log', { line }));
-        return { summary: t('cause.rootless-failed-why', { user: facts.user.name, why: t('reason.rootless-unknown') }), fixes: start, reason: 'unknown' };
+        const why = t('reason.rootless-unknown');
+        return { summary: setUp ? t('cause.rootless-failed-why', { user, why }) : t('cause.rootless-failed-why-endpoint', { user, path, why }), fixes: start, reason: 'unknown' };
       }
       if (match.line) ev.add(t('evidence.rootless-said', { line: shortLine(match.line) }));
       const { why, fixes } = explainRootless(t, facts, match);
+      // A prerequisite the pre-flight finds missing right now blocks every start: the repair comes
+      // alone (a start offered beside it, or left over once the repair failed, must fail too).
+      // Without a login session of its own no start can work here, not even after the repair.
+      const blockedNow = rootlessBlockers(facts).some((b) => b.reason === match.reason);
+      const summary = died
+        ? setUp ? t('cause.rootless-failed-why', { user, why }) : t('cause.rootless-failed-why-endpoint', { user, path, why })
+        : setUp ? t('cause.rootless-will-fail', { user, why }) : t('cause.rootless-will-fail-endpoint', { user, path, why });
       return {
-        summary: t(died ? 'cause.rootless-failed-why' : 'cause.rootless-will-fail', { user: facts.user.name, why }),
-        // Without a login session of its own no start can work here, not even after the repair.
-        fixes: match.reason === 'no-login-session' ? fixes : [...fixes, ...start],
+        summary,
+        fixes: match.reason === 'no-login-session' || blockedNow ? fixes : [...fixes, ...start],
         reason: match.reason,
         proof: match.line,
       };
@@ -241,8 +253,9 @@ export const RULES = [
       const { facts, t } = s;
       const r = facts.rootless;
       rootlessEvidence(s, ev);
-      void r;
-      return { summary: t('cause.rootless-stopped', { user: facts.user.name }), fixes: rootlessStartFixes(s) };
+      const path = r?.socketPath ?? s.socketPath ?? '?';
+      const summary = rootlessSetUp(facts) ? t('cause.rootless-stopped', { user: facts.user.name }) : t('cause.rootless-stopped-endpoint', { user: facts.user.name, path });
+      return { summary, fixes: rootlessStartFixes(s) };
     },
   }),
   rule({

@@ -409,6 +409,29 @@ describe('rootless-failed: the reason from the rootless start, or from the pre-f
     expect(d.fixes[0]).toMatchObject({ id: 'add-subids', commands: [['sudo', 'usermod', '--add-subuids', '231072-296607', '--add-subgids', '231072-296607', 'ada']] });
   });
 
+  it('a subuid range missing right now: the repair alone, never a start beside it or left over after it failed', () => {
+    const d = diagnose(setUp({ subuidCount: 0, subgidCount: 0 }), prefs(), t);
+    expect(d).toMatchObject({ cause: 'rootless-failed', reason: 'subid' });
+    expect(d.fixes.map((f) => f.id)).toEqual(['add-subids']);
+    // Fixed since the start that died on it: the start is what is left.
+    const line = '[rootlesskit:parent] error: failed to setup UID/GID map: failed to compute uid/gid map: No subuid ranges found for user 1000 ("ada")';
+    const fixed = diagnose(setUp({ attempt: { source: '/x.log', lines: ['dockhook: starting x', line] } }), prefs(), t);
+    expect(fixed.fixes.map((f) => f.id)).toContain('start-rootless-manual');
+  });
+
+  it('only DOCKER_HOST into /run/user/UID: said as where docker looks, not as a setup that was never found', () => {
+    const onlyHost = (r: Partial<NonNullable<Facts['rootless']>>) => facts({
+      endpoint: { ...base.endpoint, url: 'unix:///run/user/1000/docker.sock', source: 'DOCKER_HOST', context: null },
+      rootless: { ...base.rootless!, contextHost: null, userUnit: false, preflight: pre, ...r },
+    });
+    const blocked = diagnose(onlyHost({ subuidCount: 0, subgidCount: 0 }), prefs(), t);
+    expect(blocked.summary).toBe('docker looks for the rootless daemon of ada at /run/user/1000/docker.sock, but it cannot start until this is fixed: ada has no range of subordinate ids in /etc/subuid and /etc/subgid.');
+    expect(blocked.fixes.map((f) => f.id)).toEqual(['add-subids']);
+    const stopped = diagnose(onlyHost({}), prefs(), t);
+    expect(stopped).toMatchObject({ cause: 'rootless-stopped', summary: 'docker looks for the rootless daemon of ada at /run/user/1000/docker.sock, but none is running.' });
+    expect(diagnose(onlyHost({}), prefs(), translator('zh')).summary).toBe('docker 在 /run/user/1000/docker.sock 寻找 ada 的 rootless 守护进程，但它没有运行。');
+  });
+
   it('no login session, known before any start: said first, and no start offered that must fail first', () => {
     const d = diagnose(setUp({ xdgRuntimeDir: null, preflight: { ...pre, runtimeDir: 'unset' } }), prefs(), t);
     expect(d).toMatchObject({ cause: 'rootless-failed', reason: 'no-login-session', proof: null });
