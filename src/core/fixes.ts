@@ -227,6 +227,11 @@ export function setupRootless(t: Translate, user: string, tool: string, force: b
 }
 
 /** Unsets DOCKER_HOST and, with it, TLS leftovers of `eval $(docker-machine env)` that are set. */
+/** `docker -H URL`: nothing dockhook can change makes that endpoint answer, so no yes/no, only the step. */
+export function dropHostFlag(t: Translate, url: string): Fix {
+  return fix({ id: 'drop-host-flag', title: t('fix.drop-host-flag', { url }), manual: true, retry: 'none' });
+}
+
 export function unsetDockerHost(t: Translate, alsoSet: readonly HandbackVar[]): Fix {
   const env: Fix['env'] = { DOCKER_HOST: null };
   for (const name of alsoSet) env[name] = null;

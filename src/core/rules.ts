@@ -78,6 +78,8 @@ export const RULES = [
       ev.socketState();
       ev.defaultAlive();
       startupEvidence(s, ev);
+      // `docker -H …` on the command line: no variable to unset; dropping the flag is the person's step.
+      if (facts.endpoint.source === 'flag') return { summary: t('cause.dead-host-flag', { url: facts.endpoint.url }), fixes: [F.dropHostFlag(t, facts.endpoint.url)] };
       const leftovers = (['DOCKER_TLS_VERIFY', 'DOCKER_CERT_PATH', 'DOCKER_MACHINE_NAME'] as const satisfies readonly HandbackVar[]).filter((name) => facts.tlsLeftovers.includes(name));
       return { summary: t('cause.stale-docker-host', { url: facts.endpoint.url }), fixes: [F.unsetDockerHost(t, leftovers)] };
     },

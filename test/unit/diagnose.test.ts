@@ -70,7 +70,7 @@ const table: Array<[string, Facts, Cause, Preferences?]> = [
   ['ssh host unreachable', facts({ endpoint: { ...base.endpoint, url: 'ssh://me@box', source: 'DOCKER_HOST' }, ping: ping('error'), socket: null, defaultSocket: ping('enoent') }), 'remote-unreachable'],
   ['daemon hangs', facts({ ping: ping('timeout'), socket: { ...socketThere(), writable: true }, service: noSystemd(true) }), 'unknown'],
   ['rootless user unit failed', facts({ endpoint: { ...base.endpoint, url: 'unix:///run/user/1000/docker.sock', source: 'context', context: 'rootless' }, rootless: { ...base.rootless!, userUnit: true, contextHost: 'unix:///run/user/1000/docker.sock' }, service: { ...base.service!, userDocker: { active: 'failed', enabled: 'enabled', result: 'exit-code', load: 'loaded' } } }), 'rootless-failed'],
-  ['socket behind another user\'s 0700 directory', behindBobsDir(), 'socket-permission'],
+  ['socket behind another user\'s 0700 directory', behindBobsDir(), 'socket-permission'],  ['-H names nothing', facts({ endpoint: { ...base.endpoint, url: 'unix:///tmp/n.sock', source: 'flag' }, defaultSocket: ping('ok') }), 'stale-docker-host'],
 ];
 
 describe('diagnose: facts → cause', () => {
@@ -139,6 +139,13 @@ describe('diagnose: fixes', () => {
     expect(fixes.map((f) => f.id)).toEqual(['add-to-group', 'rootless-after-login']);
     expect(fixes[1]).toMatchObject({ manual: true, rootEquivalent: false });
     expect(fixes[1]?.title).toMatch(/machinectl shell ada@/);
+  });
+
+  it('docker -H at nothing: says the flag, not DOCKER_HOST; the only step is the person\'s (no yes/no)', () => {
+    const d = diagnose(facts({ endpoint: { ...base.endpoint, url: 'unix:///tmp/n.sock', source: 'flag' }, defaultSocket: ping('ok') }), prefs(), t);
+    expect(d.summary).toBe('the -H flag of this command names unix:///tmp/n.sock, where no daemon answers.');
+    expect(d.fixes.map((f) => [f.id, f.manual])).toEqual([['drop-host-flag', true]]);
+    expect(d.evidence.join('\n')).not.toMatch(/DOCKER_HOST/);
   });
 
   it('a missing docker group is created first', () => {
