@@ -29,7 +29,7 @@ if command -v dpkg-query >/dev/null; then
     else
       say "the end-to-end suites need these Debian packages, missing here: ${missing[*]}"
       say "install them as root:  sudo apt-get install ${missing[*]}"
-      say "(the unit suites alone need none of them: npm run test:unit)"
+      say "(the unit suites alone need none of them: npm ci && npm run test:unit)"
       exit 1
     fi
   fi
