@@ -295,7 +295,8 @@ export const RULES = [
         const message = json?.syntax ? jsonMistake(t, json.syntax) : jsonError?.message ?? '';
         const keys = json?.unknownKeys.map((u) => u.key).join(', ') ?? '';
         match = { reason: 'daemon-json', line: '', params: { path: json?.path ?? jsonError?.path ?? '/etc/docker/daemon.json', message: json?.syntax || jsonError ? message : `the following directives don't match any configuration option: ${keys}` } };
-        ev.add(t('evidence.daemon-json', { path: match.params.path!, message: match.params.message! }));
+        // dockerd's own wording stays in params (the reason reads it); the evidence is said in the user's language.
+        ev.add(json?.syntax || jsonError ? t('evidence.daemon-json', { path: match.params.path!, message: match.params.message! }) : t('reason.daemon-json-unknown', { path: match.params.path!, keys: (json?.unknownKeys ?? []).map((u) => `"${u.key}"`).join(', ') }));
       }
       const tried = s.unit === null ? diedInLog(s) : s.unit.active === 'failed';
       if (match === null) {

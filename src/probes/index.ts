@@ -1,5 +1,6 @@
 // Runs every probe at once, each inside its own time bound, and assembles the facts.
 // A probe that fails or overruns leaves its part null ("unknown") and says so in the report.
+import { jsonMistake } from '../core/json-syntax.js';
 import { DEFAULT_UNIX_HOST, unixSocketPath } from '../core/endpoint.js';
 import type { Endpoint, Facts, HandbackVar, PingFacts, ProbeReport } from '../core/types.js';
 import type { Translate } from '../core/messages/index.js';
@@ -112,7 +113,7 @@ export async function gatherFacts(sys: System, t: Translate, endpoint: Endpoint,
     })),
     bounded(sys, t, 'logs', timeoutMs, () => probeLogs(sys, inner), (l) => ({
       ok: l.daemonJsonError === null,
-      detail: l.daemonJsonError ? t('probe.logs-json', { path: l.daemonJsonError.path, message: l.daemonJsonError.message }) : t('probe.logs-lines', { count: l.lines.length }),
+      detail: l.daemonJsonError ? t('probe.logs-json', { path: l.daemonJsonError.path, message: l.daemonJson?.syntax ? `${jsonMistake(t, l.daemonJson.syntax)} (${t('json.at', { line: l.daemonJson.syntax.line, column: l.daemonJson.syntax.column })})` : l.daemonJsonError.message }) : t('probe.logs-lines', { count: l.lines.length }),
     })),
     // Only a DOCKER_HOST that is set can be stale; which start-up file sets it says how to undo it.
     sys.env.DOCKER_HOST ? bounded(sys, t, 'startup-files', timeoutMs, () => probeStartupFiles(sys), (lines) => ({

@@ -107,6 +107,25 @@ describeWithWorlds('dockerd refuses to start: the reason from its own last words
     await w.run(['systemctl', 'stop', 'docker']);
   });
 
+  it('two failed starts in a row: the file as it is now, then the last start, win over the older failure', async () => {
+    const w = world();
+    configure(w, { daemonJson: '{ "storage-driver": "vfs" }\n', args: ['--storage-driver=vfs'] });
+    await startFails(w);
+    const conflict = await doctor(w);
+    expectReason(conflict, 'flag-and-file-conflict', /specified both as a flag and in the configuration file: storage-driver/);
+    // The file still sets it: a start must fail again, so the repair comes alone.
+    expect(conflict.diagnosis.fixes.map((f) => f.id)).toEqual(['remove-conflict']);
+    w.writeFile('/etc/docker/daemon.json', '{ "debug": tru }\n');
+    const now = await doctor(w);
+    expect(now.diagnosis).toMatchObject({ cause: 'service-failed', reason: 'daemon-json' });
+    expect(now.diagnosis.summary).toMatch(/daemon\.json is not valid JSON: "tru" is not a JSON value .*\(line 1, column 12\)\.$/);
+    expect(now.diagnosis.fixes.map((f) => f.id)).toEqual(['edit-daemon-json']);
+    await startFails(w);
+    const last = await doctor(w);
+    expectReason(last, 'daemon-json', /invalid character ' ' in literal true/);
+    expect((last.logs?.attempt ?? []).join('\n')).not.toMatch(/specified both/);
+  });
+
   it('hosts in daemon.json beside -H: the drop-in that clears ExecStart, its content shown, then daemon-reload', async () => {
     const w = world();
     configure(w, { daemonJson: '{ "hosts": ["unix:///var/run/docker.sock"] }\n' });
