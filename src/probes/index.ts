@@ -50,7 +50,11 @@ export async function gatherFacts(sys: System, t: Translate, endpoint: Endpoint,
   const socketPath = unixSocketPath(endpoint.url);
   const isDefault = endpoint.url === DEFAULT_UNIX_HOST;
   const [ping, socket, defaultSocket, service, groups, rootless, environment, install, logs, startup] = await Promise.all([
-    bounded(sys, t, 'ping', timeoutMs, () => sys.ping(endpoint.url, { timeoutMs: inner, tls: endpoint.tls }), describePing(t, endpoint.url)),
+    // A context that cannot be read stops docker before it connects anywhere ("Failed to initialize"):
+    // the socket behind its fallback url may answer, docker never asks it.
+    bounded(sys, t, 'ping', timeoutMs, () => endpoint.contextError !== null && endpoint.context !== null
+      ? Promise.resolve<PingFacts>({ outcome: 'error', detail: endpoint.contextError, podman: false })
+      : sys.ping(endpoint.url, { timeoutMs: inner, tls: endpoint.tls }), describePing(t, endpoint.url)),
     socketPath === null ? null : bounded(sys, t, 'socket', timeoutMs, () => probeSocket(sys, socketPath), (s) => ({
       ok: s.exists && s.isSocket && s.writable && !s.worldWritable,
       detail: s.dangling ? t('probe.socket-dangling', { path: s.path })

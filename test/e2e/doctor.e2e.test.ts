@@ -291,6 +291,26 @@ describeWithWorlds('dockhook doctor --json', () => {
       const run = await doctor(w, as);
       expectDiagnosis(run, { url: 'unix:///tmp/dead.sock', source: 'context', reachable: false, cause: 'stale-context' });
     });
+
+    it('a context that cannot be read (DOCKER_CONTEXT naming nothing, the current one deleted) is stale-context, though the default socket answers', async () => {
+      const w = world();
+      const as: RunOptions = { user: USERS.inGroup, env: { DOCKER_CONTEXT: 'nosuch' } };
+      // docker itself cannot start: it never reaches the (live) default socket.
+      const docker = await w.run(['docker', 'ps'], as);
+      expect(docker.code).toBe(1);
+      expect(docker.stderr).toMatch(/context "nosuch": context not found/);
+      const run = await doctor(w, as);
+      expectDiagnosis(run, { url: DEFAULT_HOST, source: 'DOCKER_CONTEXT', reachable: false, cause: 'stale-context' });
+      expect(run.report.diagnosis.fixes[0]?.env).toEqual({ DOCKER_CONTEXT: null });
+      // The current context deleted from the store under docker's feet.
+      const user: RunOptions = { user: USERS.inGroup };
+      await w.exec(['docker', 'context', 'create', 'ctxgone', '--docker', `host=${DEFAULT_HOST}`], user);
+      await w.exec(['docker', 'context', 'use', 'ctxgone'], user);
+      await w.exec(['sh', '-c', 'rm -rf "$HOME/.docker/contexts/meta"'], user);
+      const gone = await doctor(w, user);
+      expectDiagnosis(gone, { url: DEFAULT_HOST, source: 'context', reachable: false, cause: 'stale-context' });
+      expect(gone.report.diagnosis.fixes[0]?.commands).toEqual([['docker', 'context', 'use', 'default']]);
+    });
   });
 
   describe('stale socket: a socket file nobody listens on, no systemd', () => {

@@ -8,6 +8,7 @@ import type { Endpoint } from '../../src/core/types.js';
 import { probeEnvironment } from '../../src/probes/environment.js';
 import { probeGroups } from '../../src/probes/groups.js';
 import { gatherFacts } from '../../src/probes/index.js';
+import { diagnose } from '../../src/core/diagnose.js';
 import { probeInstall } from '../../src/probes/install.js';
 import { probeLogs } from '../../src/probes/logs.js';
 import { nextFreeSubid, probeRootless } from '../../src/probes/rootless.js';
@@ -421,6 +422,16 @@ describe('gatherFacts: every probe together, each in its time bound', () => {
     expect(run.facts.socket).toBeNull();
     expect(run.facts.defaultSocket?.outcome).toBe('ok');
     expect(run.reports.map((r) => r.id)).toEqual(['ping', 'default-socket', 'service', 'groups', 'rootless', 'environment', 'install', 'logs']);
+  });
+
+  it('a context that cannot be read: docker connects nowhere, even though the default socket answers', async () => {
+    const sys = fakeSystem(healthy);
+    const run = await gatherFacts(sys, t, endpoint(DEFAULT_UNIX_HOST, { source: 'DOCKER_CONTEXT', context: 'nosuch', contextError: 'context "nosuch": context not found: /home/ada/.docker/contexts/meta/x/meta.json' }), 200);
+    expect(run.facts.ping).toMatchObject({ outcome: 'error', detail: expect.stringContaining('context "nosuch": context not found') });
+    expect(sys.log.pings).not.toContain(DEFAULT_UNIX_HOST);
+    const diagnosis = diagnose(run.facts, { rootless: { prefer: 'auto', host: null }, disabledFixes: [] }, t);
+    expect(diagnosis.cause).toBe('stale-context');
+    expect(diagnosis.fixes.map((f) => f.id)).toEqual(['unset-docker-context']);
   });
 
   it('a daemon that never answers: the ping is cut at its bound and reads as a timeout', async () => {
