@@ -126,7 +126,8 @@ export async function handleFailure(ctx: AppContext, input: FailureInput): Promi
     let endpointAnswers: boolean | null = null;
     if (outcome.kind === 'done' && fix.retry === 'plain') {
       const endpoint = endpointFor(realSystem(env), input.dockerArgs);
-      endpointAnswers = isReachable(await ctx.sys.ping(endpoint.url, { timeoutMs: config.probeTimeoutMs, tls: endpoint.tls }));
+      // A context that still cannot be read answers nothing, whatever its fallback url does.
+      endpointAnswers = endpoint.contextError === null && isReachable(await ctx.sys.ping(endpoint.url, { timeoutMs: config.probeTimeoutMs, tls: endpoint.tls }));
     }
     const then = afterApply({ fix, outcome, mode: input.mode, retry: config.retry, round, failed, endpointAnswers });
     lastFix = fix;
@@ -202,9 +203,14 @@ export async function handleFailure(ctx: AppContext, input: FailureInput): Promi
   }
 }
 
-/** sg(1) takes one command string; every argument is quoted for it. */
+/**
+ * sg(1) takes one command string, run by /bin/sh -c; every argument is quoted for it. `exec`: docker
+ * replaces that shell, so Ctrl-C reaches docker alone (sg's own waiting parent ignores SIGINT) and
+ * docker's status is what sg returns — a shell between them would die of the SIGINT (130) while
+ * docker, which forwards it to the container, may still finish with 0.
+ */
 export function sgArgv(docker: string, dockerArgs: readonly string[], group = 'docker'): string[] {
-  return ['sg', group, '-c', shellWords([docker, ...dockerArgs])];
+  return ['sg', group, '-c', shellWords(['exec', docker, ...dockerArgs])];
 }
 
 /** The re-run: docker's own stdio, so its output lands exactly where the first run's would. */

@@ -174,6 +174,6 @@ describe('the shell remembers the group', () => {
   });
 
   it('quotes the command for sg -c', () => {
-    expect(sgArgv('/usr/bin/docker', ['run', '--name', 'a b', 'bb'])).toEqual(['sg', 'docker', '-c', "/usr/bin/docker run --name 'a b' bb"]);
+    expect(sgArgv('/usr/bin/docker', ['run', '--name', 'a b', 'bb'])).toEqual(['sg', 'docker', '-c', "exec /usr/bin/docker run --name 'a b' bb"]);
   });
 });
