@@ -3,6 +3,7 @@
 // background; then its environment changes (for this process and, through the hand-back file,
 // the shell). Says how it went as an Outcome; what comes next is the plan's business.
 import { spawn } from 'node:child_process';
+import { basename } from 'node:path';
 import { closeSync, writeSync } from 'node:fs';
 import { rootlessStartLine } from '../core/rootless-log.js';
 import type { Config } from '../core/config-schema.js';
@@ -105,6 +106,22 @@ function runWithInput(argv: readonly string[], input: string, env: NodeJS.Proces
   });
 }
 
+/**
+ * After a command through sudo failed: did sudo refuse (a wrong password three times), rather
+ * than the command fail? Then sudo holds no credentials now: `sudo -n true` fails. (With the
+ * right password or NOPASSWD it succeeds, and the failure was the command's own.) Not asked
+ * when the configured sudo is non-interactive already, or for root.
+ */
+async function sudoRefused(concrete: readonly string[], options: ApplyOptions): Promise<boolean> {
+  const [file] = concrete;
+  if (!file || options.uid === 0 || basename(file) !== 'sudo' || options.config.sudo.some((word) => word === '-n' || word === '--non-interactive')) return false;
+  return new Promise((resolve) => {
+    const child = spawn(file, ['-n', 'true'], { stdio: 'ignore', env: childEnv(options.env) });
+    child.on('error', () => resolve(false));
+    child.on('close', (code) => resolve(code !== 0));
+  });
+}
+
 export async function applyFix(fix: Fix, options: ApplyOptions): Promise<Applied> {
   const { t, say } = options;
   let background: Applied['background'] = null;
@@ -137,6 +154,10 @@ export async function applyFix(fix: Fix, options: ApplyOptions): Promise<Applied
     }
     say(t('apply.running', { command: commandLine(concrete) }));
     const { status, interrupted } = await runInherit(concrete, childEnv(options.env));
+    if (status !== 0 && !interrupted && (await sudoRefused(concrete, options))) {
+      say(t('apply.sudo-refused', { command: commandLine(concrete) }));
+      return { outcome: { kind: 'refused', argv, status }, background: null };
+    }
     if (status !== 0) {
       say(t(interrupted ? 'apply.failed' : 'apply.failed-again', { command: commandLine(concrete), status }));
       return { outcome: { kind: interrupted ? 'interrupted' : 'failed', argv, status }, background: null };

@@ -138,6 +138,8 @@ export async function handleFailure(ctx: AppContext, input: FailureInput): Promi
         return finish(fix);
       case 'stop':
         if (then.why === 'rounds') ctx.say(t('stop.rounds', { rounds: round }));
+        // Ctrl-C at sudo's password prompt: nothing ran; the step stays the person's to take.
+        else if (outcome.kind === 'interrupted' && outcome.argv.length > 0) ctx.say(t('stop.step-yours', { command: fixLines(fix, concrete, ctx.shell).join(' && ') }));
         return unfixed;
       case 're-diagnose':
         ctx.say(t('loop.again'));

@@ -128,6 +128,8 @@ export type Outcome =
   | { kind: 'failed'; argv: readonly string[]; status: number }
   /** The person stopped it (Ctrl-C at sudo's password prompt): stop, ask nothing more. */
   | { kind: 'interrupted'; argv: readonly string[]; status: number }
+  /** sudo ran nothing: no password was accepted. The fix is still the right one: offered again. */
+  | { kind: 'refused'; argv: readonly string[]; status: number }
   /** The commands ran, but the daemon did not answer in time. */
   | { kind: 'timeout' };
 
@@ -155,6 +157,7 @@ export function afterApply(input: { fix: Fix; outcome: Outcome; mode: Mode; retr
   }
   if (outcome.kind === 'interrupted') return { kind: 'stop', why: 'interrupted' };
   if (last) return { kind: 'stop', why: 'rounds' };
+  if (outcome.kind === 'refused') return { kind: 're-diagnose', round: round + 1, failed: input.failed };
   const failed: Failed = {
     ids: [...input.failed.ids, fix.id],
     commands: outcome.kind === 'failed' ? [...input.failed.commands, outcome.argv] : input.failed.commands,

@@ -171,11 +171,42 @@ describeWithWorlds('dockhook in real shells through a pseudo-terminal', () => {
           await new Promise((resolve) => setTimeout(resolve, 300));
           sh.press('ctrl-c');
           await sh.waitFor(/dockhook: `sudo systemctl start docker\.service` failed with status \d+; nothing more was run\./);
+          // The step stays shown, for the person to take later.
+          await sh.waitFor('dockhook: nothing changed; to apply it yourself: sudo systemctl start docker.service');
           await sh.waitForPrompt();
           expect(await sh.status()).toBe(1);
           const stty = await sh.run('stty -a');
           expect(stty).toMatch(/(^|\s)icanon(\s|;|$)/m);
           expect(stty).toMatch(/(^|\s)echo(\s|;|$)/m);
+        });
+        expect(await serviceState(w)).toBe('inactive');
+      },
+    );
+
+    it.skipIf(!fs.existsSync('/usr/bin/sudo') && !inCI())(
+      '6b. a wrong sudo password (three times): the same start is offered again, not dropped',
+      async () => {
+        const w = world();
+        await ensureStopped(w);
+        await withShell(w, shell('bash', { user: USERS.inGroup }), async (sh) => {
+          const mark = sh.mark();
+          sh.type('docker ps');
+          sh.press('enter');
+          await sh.waitFor(YES_NO);
+          sh.type('y');
+          await sh.waitFor(/\$ sudo systemctl start docker\.service\n/);
+          for (let attempt = 0; attempt < 3; attempt++) {
+            await sh.waitFor(/password for dh-in: ?$/, 15_000);
+            await new Promise((resolve) => setTimeout(resolve, 300));
+            sh.type('not-the-password\r');
+          }
+          await sh.waitFor(/dockhook: sudo did not run `sudo systemctl start docker\.service` \(no password was accepted\); nothing changed\./, 20_000);
+          await sh.waitFor('dockhook: looking again…');
+          await sh.waitFor(/\n {5}sudo systemctl start docker\.service\n[^]*\[Y\/n(\/\d)*\] $/, 15_000);
+          sh.type('n');
+          await sh.waitForPrompt();
+          expect(await sh.status()).toBe(1);
+          expect(sh.since(mark)).not.toMatch(/nothing more dockhook can run/);
         });
         expect(await serviceState(w)).toBe('inactive');
       },

@@ -148,4 +148,14 @@ describe('afterApply: after a fix, re-run, stop or look again', () => {
     const timeout = afterApply({ ...base, fix: start, outcome: { kind: 'timeout' } });
     expect(timeout).toEqual({ kind: 're-diagnose', round: 2, failed: { ids: ['start-service'], commands: [] } });
   });
+
+  it('sudo refused (no password accepted): look again with nothing marked failed, so the same fix is offered again', () => {
+    const refused = { kind: 'refused', argv: ['sudo', 'service', 'docker', 'start'], status: 1 } as const;
+    const next = afterApply({ ...base, fix: start, outcome: refused });
+    expect(next).toEqual({ kind: 're-diagnose', round: 2, failed: NOTHING_FAILED });
+    if (next.kind !== 're-diagnose') return;
+    const again = plan(input([start], { round: next.round, failed: next.failed }));
+    expect(again.kind).toBe('ask');
+    expect(afterApply({ ...base, fix: start, outcome: refused, round: MAX_ROUNDS })).toEqual({ kind: 'stop', why: 'rounds' });
+  });
 });
