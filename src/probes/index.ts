@@ -117,7 +117,7 @@ export async function gatherFacts(sys: System, t: Translate, endpoint: Endpoint,
     })),
     bounded(sys, t, 'logs', timeoutMs, () => probeLogs(sys, inner), (l) => ({
       ok: l.daemonJsonError === null,
-      detail: l.daemonJsonError ? t('probe.logs-json', { path: l.daemonJsonError.path, message: l.daemonJson?.syntax ? `${jsonMistake(t, l.daemonJson.syntax)} (${t('json.at', { line: l.daemonJson.syntax.line, column: l.daemonJson.syntax.column })})` : l.daemonJsonError.message }) : t('probe.logs-lines', { count: l.lines.length }),
+      detail: l.daemonJson?.syntax ? t('probe.logs-json-at', { path: l.daemonJson.path, what: jsonMistake(t, l.daemonJson.syntax), line: l.daemonJson.syntax.line, column: l.daemonJson.syntax.column }) : l.daemonJsonError ? t('probe.logs-json', { path: l.daemonJsonError.path, message: l.daemonJsonError.message }) : t('probe.logs-lines', { count: l.lines.length }),
     })),
     // Only a DOCKER_HOST that is set can be stale; which start-up file sets it says how to undo it.
     sys.env.DOCKER_HOST ? bounded(sys, t, 'startup-files', timeoutMs, () => probeStartupFiles(sys), (lines) => ({

@@ -43,7 +43,6 @@ export const en = {
   'reason.rootless-subid-small': '{user}\'s range in /etc/subuid or /etc/subgid holds {count} ids, fewer than the 65,536 rootless Docker needs',
   'reason.rootless-unknown': 'its log does not say why in words dockhook knows (the telling lines are below)',
   'reason.daemon-json-syntax': '{path} is not valid JSON: {what} (line {line}, column {column})',
-  'json.at': 'line {line}, column {column}',
   'json.trailing-comma': 'a comma before the closing bracket (remove that comma)',
   'json.bad-literal': '{token} is not a JSON value (true, false, null, a number or a "string")',
   'json.expected-name': 'a property name in double quotes is expected here, not {token}',
@@ -297,6 +296,7 @@ export const en = {
   'probe.install-state': 'dockerd {dockerd}; docker {docker}',
   'probe.install-none': 'not installed',
   'probe.logs-json': '{path}: {message}',
+  'probe.logs-json-at': '{path}: {what} (line {line}, column {column})',
   'probe.logs-lines': '{count} telling log line(s)',
   'probe.startup-files': '{count} start-up file line(s) set DOCKER_HOST',
 

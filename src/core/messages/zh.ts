@@ -43,7 +43,6 @@ export const zh = {
   'reason.rootless-subid-small': '{user} 在 /etc/subuid 或 /etc/subgid 中的范围只有 {count} 个 ID，少于 rootless Docker 需要的 65536 个',
   'reason.rootless-unknown': '它的日志里没有 dockhook 认得的原因（相关的日志行列在下面）',
   'reason.daemon-json-syntax': '{path} 不是合法的 JSON：{what}（第 {line} 行第 {column} 列）',
-  'json.at': '第 {line} 行第 {column} 列',
   'json.trailing-comma': '右括号前多了一个逗号（删掉这个逗号）',
   'json.bad-literal': '{token} 不是 JSON 值（应为 true、false、`null`、数字或带双引号的字符串）',
   'json.expected-name': '此处应是带双引号的属性名，而不是 {token}',
@@ -298,6 +297,7 @@ export const zh = {
   'probe.install-state': 'dockerd {dockerd}；docker {docker}',
   'probe.install-none': '未安装',
   'probe.logs-json': '{path}：{message}',
+  'probe.logs-json-at': '{path}：{what}（第 {line} 行第 {column} 列）',
   'probe.startup-files': '启动文件中有 {count} 行设置了 DOCKER_HOST',
   'probe.logs-lines': '{count} 行相关日志',
 
