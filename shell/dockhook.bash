@@ -147,6 +147,27 @@ __dockhook_available() {
   if [[ $1 == */* ]]; then [[ -x $1 ]]; else type -P "$1" >/dev/null; fi
 }
 
+# The "through sg" mode: after a yes to "use the docker group now" this shell keeps
+# DOCKHOOK_GROUP=docker, and its docker commands run under `sg docker` (the session predates the
+# membership). True when that applies: asked for, and this user is in the docker group in the
+# group database (else sg would ask for the group's password — never at Tab completion).
+__dockhook_sg_wanted() {
+  [[ ${DOCKHOOK_GROUP-} == docker ]] || return 1
+  local groups
+  groups=" $(command id -Gn -- "${USER:-$(command id -un 2>/dev/null)}" 2>/dev/null) "
+  [[ $groups == *' docker '* ]]
+}
+
+# docker under `sg docker`, with the status docker exits with. sg takes one string for /bin/sh -c:
+# each argument single-quoted (POSIX), and `exec`, so docker replaces that shell and Ctrl-C reaches
+# docker alone (sg's waiting parent ignores it), as without dockhook.
+__dockhook_sg_run() {
+  local arg cmd=exec docker
+  docker=$(type -P docker) || docker=docker
+  for arg in "$docker" "$@"; do cmd+=" '${arg//\'/\'\\\'\'}'"; done
+  command sg docker -c "$cmd"
+}
+
 docker() {
   local __dh_status=0 __dh_bin=${_DOCKHOOK_BIN:-dockhook} __dh_dir='' __dh_sock='' __dh_ran=0 __dh_out=() __dh_tty=''
   if [[ -n ${DOCKHOOK_DISABLE-} ]]; then
@@ -182,6 +203,10 @@ docker() {
   # Completion (docker's own calls `docker … 2>/dev/null`), scripts that discard stderr, or no
   # dockhook to ask: plain docker, nothing else.
   if [[ ! -t 2 && /dev/stderr -ef /dev/null ]] || ! __dockhook_available "$__dh_bin"; then
+    if __dockhook_sg_wanted; then
+      __dockhook_sg_run "$@"
+      return
+    fi
     command docker "$@"
     return
   fi

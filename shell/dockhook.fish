@@ -133,11 +133,45 @@ function __dockhook_direct
     test -S $sock; and test -w $sock
 end
 
+# The "through sg" mode (see shell/dockhook.bash): DOCKHOOK_GROUP=docker asked for, and this user
+# in the docker group in the group database (else sg would ask for a password).
+function __dockhook_sg_wanted
+    test "$DOCKHOOK_GROUP" = docker; or return 1
+    set -l user $USER
+    test -n "$user"; or set user (command id -un 2>/dev/null)
+    contains -- docker (string split ' ' -- (command id -Gn -- $user 2>/dev/null))
+end
+
+# docker under `sg docker -c 'exec docker …'`, each argument single-quoted for /bin/sh (see
+# shell/dockhook.bash): docker's own status, and Ctrl-C reaches docker alone.
+# A newline in an argument would not survive fish's command substitution: such a call runs docker
+# plainly (never a changed argument).
+function __dockhook_sg_run
+    set -l docker (command -s docker); or set docker docker
+    set -l cmd exec
+    for arg in $docker[1] $argv
+        if string match -q -r '\n' -- $arg
+            command docker $argv
+            return
+        end
+        set -a cmd "'"(string replace -a -- "'" "'\\''" $arg)"'"
+    end
+    command sg docker -c (string join ' ' -- $cmd)
+end
+
 function docker --description 'docker, with dockhook explaining daemon-connection errors'
     set -l bin dockhook
     set -q _DOCKHOOK_BIN; and set bin $_DOCKHOOK_BIN
     # An opt-out, or completion (docker's fish completions call it in command substitutions).
-    if test -n "$DOCKHOOK_DISABLE"; or status is-command-substitution
+    if test -n "$DOCKHOOK_DISABLE"
+        command docker $argv
+        return
+    end
+    if status is-command-substitution
+        if __dockhook_sg_wanted
+            __dockhook_sg_run $argv
+            return
+        end
         command docker $argv
         return
     end
@@ -177,6 +211,10 @@ function docker --description 'docker, with dockhook explaining daemon-connectio
     if begin
             not test -t 2; and command test /dev/fd/2 -ef /dev/null
         end; or not command -q $bin
+        if __dockhook_sg_wanted
+            __dockhook_sg_run $argv
+            return
+        end
         command docker $argv
         return
     end

@@ -142,6 +142,24 @@ __dockhook_available() {
   if [[ $1 == */* ]]; then [[ -x $1 ]]; else (( ${+commands[$1]} )); fi
 }
 
+# The "through sg" mode (see shell/dockhook.bash): DOCKHOOK_GROUP=docker asked for, and this user
+# in the docker group in the group database (else sg would ask for a password).
+__dockhook_sg_wanted() {
+  [[ ${DOCKHOOK_GROUP-} == docker ]] || return 1
+  local groups
+  groups=" $(command id -Gn -- "${USER:-$(command id -un 2>/dev/null)}" 2>/dev/null) "
+  [[ $groups == *' docker '* ]]
+}
+
+# docker under `sg docker -c 'exec docker …'`, each argument single-quoted for /bin/sh (see
+# shell/dockhook.bash): docker's own status, and Ctrl-C reaches docker alone.
+__dockhook_sg_run() {
+  local arg cmd=exec docker
+  docker=$(whence -p docker) || docker=docker
+  for arg in "$docker" "$@"; do cmd+=" ${(qq)arg}"; done
+  command sg docker -c "$cmd"
+}
+
 docker() {
   local __dh_status=0 __dh_bin=${_DOCKHOOK_BIN:-dockhook} __dh_dir='' __dh_sock='' __dh_ran=0 __dh_tty=''
   local -a __dh_out
@@ -178,6 +196,10 @@ docker() {
   # Completion (_call_program runs `docker …` with stderr on /dev/null), scripts that discard
   # stderr, or no dockhook to ask: plain docker, nothing else.
   if [[ ! -t 2 && /dev/fd/2 -ef /dev/null ]] || ! __dockhook_available "$__dh_bin"; then
+    if __dockhook_sg_wanted; then
+      __dockhook_sg_run "$@"
+      return
+    fi
     command docker "$@"
     return
   fi

@@ -55,6 +55,11 @@ fi
 exit "\${DH_DOCKHOOK_STATUS:-0}"
 `;
 
+// sg: records its call, then runs the command string as sg does (/bin/sh -c), with the group as given.
+const STANDIN_SG = `#!/bin/sh\n${RECORD}\n[ "$1" = docker ] && [ "$2" = -c ] || exit 2\nexec /bin/sh -c "$3"\n`;
+// id -Gn USER: the groups the group database gives this user (DH_ID_GROUPS); never recorded.
+const STANDIN_ID = `#!/bin/sh\nprintf '%s\\n' "\${DH_ID_GROUPS:-nobody}"\n`;
+
 /** What each shell runs: load the integration as `dockhook init SHELL` prints it, call docker once, save $? and the environment. */
 const DRIVERS: Record<Shell, string> = {
   bash: `set -euo pipefail
@@ -199,7 +204,14 @@ function expected(c: Case): Outcome {
     }
     return { calls: [docker], status: dockerStatus, env: before };
   }
-  if (c.stderr === 'devnull') return { calls: [docker], status: dockerStatus, env: before };
+  if (c.stderr === 'devnull') {
+    // The "through sg" mode: completion and scripts that discard stderr run docker with the group too,
+    // as `sg docker -c 'exec DOCKER ARGS…'` (each argument single-quoted for /bin/sh) — for a member only.
+    if (env.DOCKHOOK_GROUP === 'docker' && ` ${env.DH_ID_GROUPS ?? ''} `.includes(' docker ')) {
+      return { calls: [['sg', 'docker', '-c', `exec ${[join(T, 'bin', 'docker'), ...c.argv].map(sh).join(' ')}`], docker], status: dockerStatus, env: before };
+    }
+    return { calls: [docker], status: dockerStatus, env: before };
+  }
   const exec = ['dockhook', 'exec', '--env-out', 'ENV-FILE', '--', ...c.argv];
   // Fail open: a dockhook that could not run, then docker as asked.
   if (c.broken) return { calls: [exec, docker], status: dockerStatus, env: before };
@@ -276,6 +288,8 @@ function cases(): Case[] {
     { name: 'the rootless daemon visibly up (its pid file names a dockerd): nothing to ask', argv: ['ps'], env: { DOCKER_HOST: `unix://${T}/run/docker.sock` }, stderr: 'tty', dockerStatus: 1, pidFile: true },
     { name: 'a pid file naming a process that is not dockerd: ask', argv: ['ps'], env: { DOCKER_HOST: `unix://${T}/run/docker.sock` }, stderr: 'tty', dockerStatus: 1 },
     { name: 'hand-back after check', argv: ['ps'], env: { DOCKER_HOST: live() }, stderr: 'tty', dockerStatus: 1, handback },
+    { name: 'through sg: stderr to /dev/null (completion) runs docker with the group, arguments verbatim', argv: ['images', '--format', '{{.Repository}}', "it's", '$HOME', '*', ''], env: { DOCKER_HOST: dead(), DOCKHOOK_GROUP: 'docker', DH_ID_GROUPS: 'me docker' }, stderr: 'devnull', dockerStatus: 3 },
+    { name: 'through sg, but not in the docker group in the database: plain docker (sg would ask for a password)', argv: ['ps'], env: { DOCKER_HOST: dead(), DOCKHOOK_GROUP: 'docker', DH_ID_GROUPS: 'me wheel' }, stderr: 'devnull', dockerStatus: 1 },
   ];
 }
 
@@ -286,6 +300,8 @@ describeShells('the shell integrations agree', () => {
     chmodSync(T, 0o700);
     for (const d of ['bin', 'run', 'tmp', 'config-empty', 'config-other']) mkdirSync(join(T, d), { recursive: true, mode: 0o700 });
     writeFileSync(join(T, 'bin', 'docker'), STANDIN_DOCKER, { mode: 0o755 });
+    writeFileSync(join(T, 'bin', 'sg'), STANDIN_SG, { mode: 0o755 });
+    writeFileSync(join(T, 'bin', 'id'), STANDIN_ID, { mode: 0o755 });
     writeFileSync(join(T, 'dockhook'), STANDIN_DOCKHOOK, { mode: 0o755 });
     writeFileSync(join(T, 'not-a-socket'), '');
     writeFileSync(join(T, 'config-other', 'config.json'), JSON.stringify({ currentContext: 'other' }));
