@@ -7,7 +7,7 @@ import { spawn } from 'node:child_process';
 import { applyFix } from './apply.js';
 import { concreteArgv } from '../core/privilege.js';
 import { isReachable } from '../core/diagnose.js';
-import { afterApply, chosen, mayApplyUnasked, NOTHING_FAILED, plan, type Failed, type Mode, type Offered, type Plan } from '../core/plan.js';
+import { afterApply, chosen, envOnly, mayApplyUnasked, NOTHING_FAILED, plan, type Failed, type Mode, type Offered, type Plan } from '../core/plan.js';
 import type { Config } from '../core/config-schema.js';
 import type { Fix } from '../core/types.js';
 import { childEnv, dockerBinary, dockerExitStatus } from '../io/docker.js';
@@ -59,7 +59,7 @@ export async function handleFailure(ctx: AppContext, input: FailureInput): Promi
     const sys = round === 1 ? ctx.sys : realSystem(env);
     const inv = await investigate(sys, input.dockerArgs, config, t).finally(() => process.removeListener('SIGINT', leave));
     const { diagnosis } = inv;
-    const next = plan({ diagnosis, reachable: isReachable(inv.facts.ping), terminal, autoApply: config.autoApply, mode: input.mode, round, failed });
+    const next = plan({ diagnosis, reachable: isReachable(inv.facts.ping), terminal, autoApply: config.autoApply, mode: input.mode, round, failed, handBack: input.envOut !== null });
 
     const block = (offered: readonly Offered[]) => {
       const lines = [c.bold(t('prompt.header', { summary: diagnosis.summary }))];
@@ -83,6 +83,10 @@ export async function handleFailure(ctx: AppContext, input: FailureInput): Promi
         return unfixed;
       case 'hint':
         ctx.say(hintLine(next, diagnosis.summary));
+        return unfixed;
+      case 'tell':
+        block(next.offered);
+        ctx.say(t('prompt.env-run', { changes: fixLines(next.fix, concrete, ctx.shell).join('; ') }));
         return unfixed;
       case 'stop':
         if (terminal || round > 1) block(next.offered);
@@ -153,6 +157,7 @@ export async function handleFailure(ctx: AppContext, input: FailureInput): Promi
   function hintLine(p: Extract<Plan, { kind: 'hint' | 'stop' | 'apply' }>, summary: string): string {
     const first = p.kind === 'stop' ? p.offered[0]?.fix : p.fix;
     const command = !first ? null : first.manual ? first.title : fixLines(first, concrete, ctx.shell)[0] ?? first.title;
+    if (command && first && envOnly(first)) return t('hint.no-tty-env', { summary, command });
     return command ? t('hint.no-tty', { summary, command }) : t('hint.no-fix', { summary });
   }
 

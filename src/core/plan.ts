@@ -33,6 +33,8 @@ export interface PlanInput {
   round: number;
   failed: Failed;
   maxRounds?: number;
+  /** Environment changes reach the calling shell (its hand-back file); false for a bare `dockhook fix`. Default true. */
+  handBack?: boolean;
 }
 
 /** One fix as the prompt shows it: its number on the screen and the key that picks it. */
@@ -54,8 +56,15 @@ export type Plan =
   | { kind: 'ask'; offered: Offered[]; preferred: Offered; defaultYes: boolean; keys: string; choices: Offered[]; alternative: Offered | null }
   /** Apply without asking, after showing what runs: autoApply opted in, or `fix --yes`. */
   | { kind: 'apply'; offered: Offered[]; fix: Fix; why: 'auto' | 'yes'; hintFirst: boolean }
+  /** The fix only changes the shell's environment and no shell takes it back: the line to run, no question. */
+  | { kind: 'tell'; offered: Offered[]; fix: Fix }
   /** Nothing (more) dockhook can do: the diagnosis stands, with its manual fixes if any. */
   | { kind: 'stop'; offered: Offered[]; why: 'no-fix' | 'rounds' };
+
+/** A fix that only changes variables of the shell (DOCKER_HOST, DOCKER_CONTEXT): no command, no file. */
+export function envOnly(fix: Fix): boolean {
+  return !fix.manual && fix.commands.length === 0 && (fix.files ?? []).length === 0 && Object.keys(fix.env).some((name) => name !== 'DOCKHOOK_GROUP');
+}
 
 /** A fix dockhook can carry out (not instructions only). */
 export function isRunnable(fix: Fix): boolean {
@@ -99,6 +108,8 @@ export function plan(input: PlanInput): Plan {
   if (input.round > (input.maxRounds ?? MAX_ROUNDS)) return { kind: 'stop', offered, why: 'rounds' };
   if (!first) return { kind: 'stop', offered, why: 'no-fix' };
 
+  // Asking "Apply?" for a change that cannot reach the shell would apply nothing: say the line instead.
+  if (input.handBack === false && envOnly(first.fix) && (terminal || mode !== 'after-failure')) return { kind: 'tell', offered, fix: first.fix };
   if (mode === 'fix-yes' && mayApplyUnasked(first.fix, 'yes', terminal)) return { kind: 'apply', offered, fix: first.fix, why: 'yes', hintFirst: !terminal };
   if (mayApplyUnasked(first.fix, input.autoApply, terminal)) return { kind: 'apply', offered, fix: first.fix, why: 'auto', hintFirst: !terminal };
   if (!terminal) return { kind: 'hint', offered, fix: first.fix };

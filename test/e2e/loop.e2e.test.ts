@@ -149,6 +149,16 @@ describeWithWorlds('closing the loop: one yes, then the command works', () => {
         expect(sh.text).not.toMatch(/did not answer within/);
       });
     });
+
+    it('bash: `dockhook fix` for a DOCKER_HOST at nothing prints the line to run, asks nothing, status 1', async () => {
+      const w = world();
+      await withShell(w, shell('bash'), async (sh) => {
+        const { output, status } = await sh.runStatus(`DOCKER_HOST=unix:///tmp/n.sock ${DOCKHOOK} fix`, 30_000);
+        expect(output).toMatch(/dockhook: dockhook cannot change the variables of your shell from here; run this in it: unset DOCKER_HOST/);
+        expect(output).not.toMatch(/Apply|\[Y\/n/);
+        expect(status).toBe(1);
+      });
+    });
   });
 
   describe("rootless on Debian's docker.io, no user manager", () => {

@@ -36,6 +36,8 @@ function summary(p: Plan): string {
       return `stop ${p.why}`;
     case 'show':
       return `show ${p.offered.length}`;
+    case 'tell':
+      return `tell ${p.fix.id}`;
     default:
       return p.kind;
   }
@@ -56,6 +58,12 @@ const table: Array<[string, Fix[], Partial<PlanInput>, string]> = [
   ['an instructions-only fix first: the runnable one is asked about', [manual, start], {}, 'ask start-service [Y/n]'],
   ['only instructions: nothing to run', [manual], {}, 'stop no-fix'],
   ['no fix at all', [], {}, 'stop no-fix'],
+  // `dockhook fix` on its own: no shell takes variables back.
+  ['dockhook fix, an env-only fix: the line to run, no question', [env], { mode: 'fix', handBack: false }, 'tell rootless-env'],
+  ['dockhook fix --yes, an env-only fix: the line, nothing "applied"', [env], { mode: 'fix-yes', handBack: false }, 'tell rootless-env'],
+  ['dockhook fix, a fix with a command and an env change: asked as usual', [context], { mode: 'fix', handBack: false }, 'ask rootless-context [Y/n]'],
+  ['through the shell function, the env fix is asked', [env], { handBack: true }, 'ask rootless-env [Y/n]'],
+  ['no shell to take it back and no terminal, after a failed command: the hint (it names the line)', [env], { handBack: false, terminal: false }, 'hint rootless-env'],
   // No terminal.
   ['no terminal: a hint, nothing applied', [start], { terminal: false }, 'hint start-service'],
   ['no terminal, autoApply all: still nothing privileged', [start], { terminal: false, autoApply: 'all' }, 'hint start-service'],
