@@ -237,7 +237,7 @@ describeWithWorlds('closing the loop: one yes, then the command works', () => {
   });
 
   describe('the rootful daemon up (dh-in)', () => {
-    const world = useWorld({ name: 'lp-rootful', rootful: 'running' });
+    const world = useWorld({ name: 'lp-rootful', rootful: 'running', image: true });
 
     it('fish, a stale DOCKER_HOST from config.fish: the file and line are named, the unset is fish syntax, one key', async () => {
       const w = world();
@@ -301,6 +301,18 @@ describeWithWorlds('closing the loop: one yes, then the command works', () => {
         await worksPlainly(sh);
         await worksPlainly(sh, 'docker images', /REPOSITORY +TAG +IMAGE ID/);
         expect(sh.since(second)).not.toMatch(DOCKER_ERROR);
+        // Every docker call in that shell has the group: also those that discard stderr (completion).
+        await worksPlainly(sh, "docker images --format '{{.Repository}}' 2>/dev/null", /^bb\r?$/m);
+        // Ctrl-C as without dockhook: docker passes it to the container (busybox sleep as pid 1
+        // ignores it) and exits with the container's 0; nothing between sg and docker dies of it.
+        enter(sh, 'docker run --rm bb:latest sleep 3');
+        await new Promise((resolve) => setTimeout(resolve, 1_200));
+        const interrupted = sh.mark();
+        sh.press('ctrl-c');
+        // Not killed by the SIGINT, bash prints its prompt right after the echoed ^C (no new line).
+        await sh.waitFor(/\^Cpty\$ $/, 20_000);
+        expect(sh.since(interrupted)).not.toMatch(/dockhook/);
+        expect(await sh.status()).toBe(0);
         record('stale group session (bash, dh-in): 1 key, then plain', sh, mark);
       });
     });
