@@ -7,7 +7,8 @@ import { shellFromEnv } from '../core/shell-syntax.js';
 import type { ShellName } from '../core/types.js';
 import { loadConfig, type LoadedConfig } from '../io/config.js';
 import { colourLevel, palette, type Palette } from '../io/render.js';
-import { writeErr } from '../io/stderr.js';
+import { useAsciiGlyphs, writeErr } from '../io/stderr.js';
+import { utf8Locale } from '../core/glyphs.js';
 import { realSystem, type System } from '../io/system.js';
 import { isTerminal } from '../io/terminal.js';
 
@@ -43,6 +44,7 @@ export function createContext(env: AppContext['env'] = process.env): AppContext 
   const sys = realSystem(env);
   let stderrIsTTY: boolean | undefined;
   let shell: ShellName | undefined;
+  useAsciiGlyphs(!utf8Locale(env));
   return {
     env,
     sys,

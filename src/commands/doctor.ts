@@ -1,7 +1,7 @@
 // `dockhook doctor [--json] [--logs]`: probe the current endpoint, report, diagnose. The report is the
 // point of the command, so it goes to stdout (`dockhook doctor | less`); problems go to stderr.
 import { visible } from '../core/visible.js';
-import { writeOut } from '../io/stderr.js';
+import { forLocale, writeOut } from '../io/stderr.js';
 import type { AppContext } from '../app/context.js';
 import { concreteArgv } from '../core/privilege.js';
 import { investigate, type Investigation } from '../app/investigate.js';
@@ -74,7 +74,8 @@ export async function doctorCommand(ctx: AppContext, options: { json: boolean; l
     lines.push(...renderFixes(diagnosis.fixes, t, c, (argv) => concreteArgv(argv, { sudo: config.sudo, uid: ctx.sys.user.uid, dockerBinary: 'docker' }), '  ', ctx.shell));
   }
   if (options.logs) lines.push(...logReport(inv, t, c));
-  writeOut(`${lines.join('\n')}\n`);
+  // The report (not the JSON) is for a person: in the locale's characters.
+  writeOut(forLocale(`${lines.join('\n')}\n`));
   return reachable ? 0 : 1;
 }
 

@@ -2,6 +2,7 @@
 // line), erased when done. Without a terminal: plain lines, one at the start and one at the end,
 // so a log or a CI transcript still says what happened and how long it took.
 import { writeSync } from 'node:fs';
+import { forLocale } from './stderr.js';
 
 export interface Progress {
   /** Redraw with the time waited so far. */
@@ -15,7 +16,7 @@ const ERASE = '\r\x1b[2K';
 
 function write(text: string): void {
   try {
-    writeSync(2, text);
+    writeSync(2, forLocale(text));
   } catch {
     // stderr closed: nothing to show progress on.
   }

@@ -4,9 +4,22 @@
 // to stdout the same way, so they can be piped: process.stdout would load node:stream for one
 // write.
 import { writeSync } from 'node:fs';
+import { asciiGlyphs } from '../core/glyphs.js';
+
+let ascii = false;
+
+/** Set once per run from the locale (app/context.ts): ASCII stand-ins for ✓ ✗ — … when it is not UTF-8. */
+export function useAsciiGlyphs(on: boolean): void {
+  ascii = on;
+}
+
+/** Text as this locale can show it. */
+export function forLocale(text: string): string {
+  return ascii ? asciiGlyphs(text) : text;
+}
 
 export function writeErr(text: string): void {
-  const data = text.endsWith('\n') ? text : `${text}\n`;
+  const data = forLocale(text.endsWith('\n') ? text : `${text}\n`);
   try {
     writeSync(2, data);
   } catch {
