@@ -185,8 +185,28 @@ node -e 'const [a, b] = process.versions.node.split(".").map(Number); process.ex
 command -v npm >/dev/null || die "npm is needed (it comes with Node.js)"
 
 cd "$here"
+# The build writes node_modules/ and dist/ into the checkout (and takes them away after). A shared
+# checkout this user cannot write (/opt/dockhook, owned by root) gets one line, not npm's trace.
+if [[ ! -w . ]] || { [[ -e dist ]] && [[ ! -w dist ]]; } || { [[ -e node_modules ]] && [[ ! -w node_modules ]]; }; then
+  owner=$(stat -c %U -- "$here" 2>/dev/null) || owner='?'
+  if [[ -e .git ]]; then
+    die "cannot write $here (owned by $owner): clone it yourself (git clone $here ~/dockhook) and run ./install.sh there"
+  fi
+  die "cannot write $here (owned by $owner): copy it yourself (cp -r $here ~/dockhook) and run ./install.sh there"
+fi
 work=$(mktemp -d)
-trap 'rm -rf -- "$work"' EXIT
+# On failure npm's own log ("A complete log of this run can be found in: …") stays where npm said it
+# is: the throwaway cache's _logs; everything else of the work directory goes.
+cleanup() {
+  local status=$?
+  if [[ $status -ne 0 && -d $work/npm-cache/_logs ]]; then
+    find "$work" -mindepth 1 -maxdepth 1 ! -name npm-cache -exec rm -rf -- {} + 2>/dev/null
+    find "$work/npm-cache" -mindepth 1 -maxdepth 1 ! -name _logs -exec rm -rf -- {} + 2>/dev/null
+  else
+    rm -rf -- "$work"
+  fi
+}
+trap cleanup EXIT
 # npm keeps a download cache in ~/.npm. When there is none yet, use a throwaway one, so that
 # installing leaves nothing behind but what --uninstall removes.
 if [[ -z ${npm_config_cache:-} && ! -d $HOME/.npm ]]; then export npm_config_cache=$work/npm-cache; fi

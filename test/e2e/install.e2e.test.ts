@@ -120,6 +120,22 @@ suite('installing and loading dockhook', { timeout: 180_000 }, () => {
       }
     });
 
+    it('a checkout this user cannot write: one line naming it, its owner and what to do; nothing written, no npm trace', () => {
+      const ro = path.join(tmp, 'shared-checkout');
+      for (const entry of ['bin', 'shell', 'package.json', 'package-lock.json', 'install.sh']) fs.cpSync(path.join(copy, entry), path.join(ro, entry), { recursive: true });
+      const asRoot = process.getuid?.() === 0;
+      // Root writes anywhere: the shared checkout is root's, and the user is nobody (as after
+      // `git clone` into /opt by root). A normal user gets a checkout without write permission.
+      fs.chmodSync(ro, asRoot ? 0o755 : 0o555);
+      const argv = ['bash', path.join(ro, 'install.sh'), '--shell', 'bash'];
+      const r = run(asRoot ? ['setpriv', '--reuid=65534', '--regid=65534', '--clear-groups', ...argv] : argv, { env: userEnv(path.join(tmp, 'nobody-home')), cwd: '/' });
+      fs.chmodSync(ro, 0o755);
+      expect(r.status).toBe(1);
+      const owner = asRoot ? 'root' : os.userInfo().username;
+      expect(r.stderr).toBe(`install.sh: cannot write ${ro} (owned by ${owner}): copy it yourself (cp -r ${ro} ~/dockhook) and run ./install.sh there\n`);
+      expect(fs.readdirSync(ro).sort()).toEqual(['bin', 'install.sh', 'package-lock.json', 'package.json', 'shell']);
+    });
+
     it('is idempotent: a second install adds no second block', () => {
       const r = install();
       expect(r.status, r.stderr).toBe(0);
