@@ -45,7 +45,7 @@ echo ran; cat -- "$f"; rm -f -- "$f"' sh $file <$dir 2>/dev/null)
             case '*'
                 continue
         end
-        contains -- $name DOCKER_HOST DOCKER_CONTEXT DOCKER_TLS_VERIFY DOCKER_TLS DOCKER_CERT_PATH DOCKER_MACHINE_NAME DOCKHOOK_GROUP; or continue
+        contains -- $name DOCKER_HOST DOCKER_CONTEXT DOCKER_TLS_VERIFY DOCKER_TLS DOCKER_CERT_PATH DOCKER_MACHINE_NAME DOCKHOOK_GROUP XDG_RUNTIME_DIR; or continue
         if string match -q 'set *' -- $line
             set -gx $name $value
         else

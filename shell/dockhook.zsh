@@ -45,7 +45,7 @@ __dockhook_handback() {
           (*) continue ;;
         esac
         case $name in
-          (DOCKER_HOST|DOCKER_CONTEXT|DOCKER_TLS_VERIFY|DOCKER_TLS|DOCKER_CERT_PATH|DOCKER_MACHINE_NAME|DOCKHOOK_GROUP) ;;
+          (DOCKER_HOST|DOCKER_CONTEXT|DOCKER_TLS_VERIFY|DOCKER_TLS|DOCKER_CERT_PATH|DOCKER_MACHINE_NAME|DOCKHOOK_GROUP|XDG_RUNTIME_DIR) ;;
           (*) continue ;;
         esac
         if [[ $line == 'set '* ]]; then

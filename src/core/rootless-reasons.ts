@@ -41,6 +41,29 @@ export const ROOTLESS_REASONS: readonly RootlessRule[] = [
       const why = m.params.state === 'unset' || m.line !== null && /needs to be set|could not get|Failed to connect to bus/.test(m.line)
         ? t('reason.rootless-no-login-session', { user: facts.user.name })
         : t('reason.rootless-runtime-dir', { dir: m.params.dir ?? '?', user: facts.user.name });
+      // Without systemd nothing makes /run/user/UID at login (no pam_systemd, no user manager, no
+      // linger): the session gets the directory itself — this shell's XDG_RUNTIME_DIR, made first
+      // (by root: /run is root's) where it is missing. Then the start can work.
+      if (facts.service?.systemdBooted === false) {
+        const dir = `/run/user/${facts.user.uid}`;
+        const unset = (m.params.state ?? facts.rootless?.preflight?.runtimeDir) === 'unset';
+        const own = unset ? facts.rootless?.preflight?.runUserDir : 'not-owned';
+        const why = unset ? t('reason.rootless-no-runtime-dir', { user: facts.user.name }) : t('reason.rootless-runtime-dir', { dir: m.params.dir ?? '?', user: facts.user.name });
+        if (own === 'ok') return { why, fixes: [makeFix({ id: 'runtime-dir', title: t('fix.rootless-runtime-dir', { dir }), env: { XDG_RUNTIME_DIR: dir } })] };
+        if (own === 'missing') {
+          return {
+            why,
+            fixes: [makeFix({
+              id: 'runtime-dir',
+              title: t('fix.rootless-runtime-dir-make', { dir, user: facts.user.name }),
+              commands: [['sudo', 'install', '-d', '-m', '0700', '-o', facts.user.name, '-g', String(facts.user.gid), dir]],
+              privileged: true,
+              env: { XDG_RUNTIME_DIR: dir },
+            })],
+          };
+        }
+        return { why, fixes: [manual('runtime-dir', t('fix.rootless-runtime-dir-other', { user: facts.user.name }))] };
+      }
       return {
         why,
         fixes: [

@@ -43,7 +43,7 @@ export type Reason = ServiceFailedReason | RootlessFailedReason;
 
 /** Environment variables a fix may hand back to the calling shell (and nothing else). */
 export const HANDBACK_VARS = [
-  'DOCKER_HOST', 'DOCKER_CONTEXT', 'DOCKER_TLS_VERIFY', 'DOCKER_TLS', 'DOCKER_CERT_PATH', 'DOCKER_MACHINE_NAME', 'DOCKHOOK_GROUP',
+  'DOCKER_HOST', 'DOCKER_CONTEXT', 'DOCKER_TLS_VERIFY', 'DOCKER_TLS', 'DOCKER_CERT_PATH', 'DOCKER_MACHINE_NAME', 'DOCKHOOK_GROUP', 'XDG_RUNTIME_DIR',
 ] as const;
 export type HandbackVar = (typeof HANDBACK_VARS)[number];
 
@@ -218,6 +218,8 @@ export interface RootlessFacts {
 export interface RootlessPreflight {
   /** XDG_RUNTIME_DIR: set and a directory this user owns (`ok`), `unset`, `missing`, or `not-owned`. */
   runtimeDir: 'ok' | 'unset' | 'missing' | 'not-owned';
+  /** /run/user/UID while XDG_RUNTIME_DIR is unset: a directory this user owns (`ok`), `missing`, or `not-owned`. */
+  runUserDir?: 'ok' | 'missing' | 'not-owned';
   /** /proc/sys/kernel/apparmor_restrict_unprivileged_userns is 1 (null: no such file). */
   apparmorRestricted: boolean | null;
   /** An /etc/apparmor.d profile for rootlesskit allows `userns` (null: not looked, no AppArmor restriction). */

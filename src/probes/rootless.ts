@@ -76,16 +76,18 @@ async function sysctl(sys: System, path: string): Promise<number | null> {
 
 /** What rootlesskit needs, checked before any start (rootlesskit pkg/parent/warn.go reads the same files). */
 async function rootlessPreflight(sys: System, xdg: string | null, subuid: string, subgid: string): Promise<RootlessPreflight> {
+  const runUser = `/run/user/${sys.user.uid}`;
   const [dir, restricted, usernsClone, maxUserNamespaces, rootlesskit] = await Promise.all([
-    xdg === null ? null : sys.stat(xdg),
+    sys.stat(xdg ?? runUser),
     sysctl(sys, '/proc/sys/kernel/apparmor_restrict_unprivileged_userns'),
     sysctl(sys, '/proc/sys/kernel/unprivileged_userns_clone'),
     sysctl(sys, '/proc/sys/user/max_user_namespaces'),
     sys.which('rootlesskit', ['/usr/bin', '/usr/local/bin', `${sys.user.home}/bin`]),
   ]);
-  const runtimeDir = xdg === null ? 'unset' : dir === null || !dir.isDirectory() ? 'missing' : dir.uid !== sys.user.uid ? 'not-owned' : 'ok';
+  const state = dir === null || !dir.isDirectory() ? 'missing' : dir.uid !== sys.user.uid ? 'not-owned' : 'ok';
+  const runtimeDir = xdg === null ? 'unset' : state;
   const apparmorProfile = restricted === 1 && rootlesskit !== null ? await hasUsernsProfile(sys, rootlesskit) : null;
-  return { runtimeDir, apparmorRestricted: restricted === null ? null : restricted === 1, apparmorProfile, rootlesskit, usernsClone, maxUserNamespaces, subidNext: nextFreeSubid(subuid, subgid) };
+  return { runtimeDir, ...(xdg === null ? { runUserDir: state } : {}), apparmorRestricted: restricted === null ? null : restricted === 1, apparmorProfile, rootlesskit, usernsClone, maxUserNamespaces, subidNext: nextFreeSubid(subuid, subgid) };
 }
 
 /**

@@ -446,6 +446,22 @@ describe('rootless-failed: the reason from the rootless start, or from the pre-f
     expect(d.fixes.map((f) => f.id).slice(0, 2)).toEqual(['login-session', 'enable-linger']);
   });
 
+  it('no runtime directory and no systemd (after su): only what works here — this shell gets /run/user/UID; never loginctl or machinectl', () => {
+    const noSystemdSetUp = (runUserDir: 'ok' | 'missing' | 'not-owned') => ({ ...setUp({ xdgRuntimeDir: null, preflight: { ...pre, runtimeDir: 'unset', runUserDir } }), service: noSystemd() });
+    const words = (d: ReturnType<typeof diagnose>) => JSON.stringify(d.fixes);
+    const owned = diagnose(noSystemdSetUp('ok'), prefs(), t);
+    expect(owned).toMatchObject({ cause: 'rootless-failed', reason: 'no-login-session' });
+    expect(owned.summary).toMatch(/without systemd no login sets it for ada/);
+    expect(owned.fixes).toHaveLength(1);
+    expect(owned.fixes[0]).toMatchObject({ id: 'runtime-dir', env: { XDG_RUNTIME_DIR: '/run/user/1000' }, commands: [], privileged: false });
+    const missing = diagnose(noSystemdSetUp('missing'), prefs(), t);
+    expect(missing.fixes[0]).toMatchObject({ id: 'runtime-dir', env: { XDG_RUNTIME_DIR: '/run/user/1000' }, privileged: true, commands: [['sudo', 'install', '-d', '-m', '0700', '-o', 'ada', '-g', '1000', '/run/user/1000']] });
+    const other = diagnose(noSystemdSetUp('not-owned'), prefs(), t);
+    expect(other.fixes).toMatchObject([{ id: 'runtime-dir', manual: true }]);
+    for (const d of [owned, missing, other]) expect(words(d)).not.toMatch(/loginctl|machinectl|linger/);
+    expect(diagnose(noSystemdSetUp('ok'), prefs(), translator('zh')).fixes[0]?.title).toBe('把 /run/user/1000 设为此 shell 的运行时目录（属于你，权限 0700；没有 systemd 时，登录不会设置 XDG_RUNTIME_DIR）');
+  });
+
   it('AppArmor: the profile rootlesskit itself suggests, written as a shown file', () => {
     const d = diagnose(setUp({ preflight: { ...pre, apparmorRestricted: true, apparmorProfile: false, rootlesskit: '/home/ada/bin/rootlesskit' } }), prefs(), t);
     expect(d.reason).toBe('apparmor-userns');
