@@ -258,6 +258,28 @@ describeWithWorlds('closing the loop: one yes, then the command works', () => {
       });
     });
 
+    // Before the test below, which sets rootless up for dh-rootless in this world.
+    it('dh-rootless after `su` (no runtime dir): one indented warning, rootless still offered as numbered step 2 (log in properly), n changes nothing', async () => {
+      const w = world();
+      await withShell(w, shell('bash', { user: USERS.rootless }), async (sh) => {
+        const mark = sh.mark();
+        enter(sh, 'docker ps');
+        await sh.waitFor(/dockhook: dh-rootless may not open the Docker socket/);
+        await sh.waitFor(/\n  2\. Use rootless Docker instead \(no root-equivalent group\): log in as dh-rootless through a login manager/);
+        await sh.waitFor(/Apply 1 and re-run `docker ps`\? \[y\/N\] /);
+        sh.type('n');
+        await sh.waitFor('dockhook: nothing changed.');
+        await sh.waitForPrompt();
+        expect(await sh.status()).toBe(1);
+        const seen = sh.since(mark);
+        // The warning once, indented; no line of dockhook's block at column 0 but its first.
+        expect(seen.match(/can become root/g)).toHaveLength(1);
+        expect(seen).toMatch(/\n {5}! root-equivalent: anyone in the docker group can become root on this machine; the safer choice is 2\n/);
+        expect(seen).not.toMatch(/\nThe docker group/);
+        record('dh-rootless refused, no login session (bash): rootless as step 2, Enter = no', sh, mark);
+      });
+    });
+
     it('dh-rootless, refused by the rootful socket, no user manager: "2" sets rootless up and the command works, in a new shell too', async () => {
       const w = world();
       const user = USERS.rootless;
@@ -280,27 +302,6 @@ describeWithWorlds('closing the loop: one yes, then the command works', () => {
         record('dh-rootless refused by the rootful socket, no user manager (zsh): "2"', sh, mark);
       });
       await withShell(w, shell('bash', { user }), async (sh) => worksPlainly(sh));
-    });
-
-    it('dh-rootless after `su` (no runtime dir): one indented warning, rootless still offered as numbered step 2 (log in properly), n changes nothing', async () => {
-      const w = world();
-      await withShell(w, shell('bash', { user: USERS.rootless }), async (sh) => {
-        const mark = sh.mark();
-        enter(sh, 'docker ps');
-        await sh.waitFor(/dockhook: dh-rootless may not open the Docker socket/);
-        await sh.waitFor(/\n  2\. Use rootless Docker instead \(no root-equivalent group\): log in as dh-rootless through a login manager/);
-        await sh.waitFor(/Apply 1 and re-run `docker ps`\? \[y\/N\] /);
-        sh.type('n');
-        await sh.waitFor('dockhook: nothing changed.');
-        await sh.waitForPrompt();
-        expect(await sh.status()).toBe(1);
-        const seen = sh.since(mark);
-        // The warning once, indented; no line of dockhook's block at column 0 but its first.
-        expect(seen.match(/can become root/g)).toHaveLength(1);
-        expect(seen).toMatch(/\n {5}! root-equivalent: anyone in the docker group can become root on this machine; the safer choice is 2\n/);
-        expect(seen).not.toMatch(/\nThe docker group/);
-        record('dh-rootless refused, no login session (bash): rootless as step 2, Enter = no', sh, mark);
-      });
     });
 
     it('docker -H at nothing: names the -H flag (not DOCKER_HOST), asks nothing, docker\'s status', async () => {
