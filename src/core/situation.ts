@@ -107,7 +107,9 @@ export class Evidence {
     const { endpoint } = facts;
     this.add(t('evidence.endpoint', { url: endpoint.url, source: endpointSource(t, endpoint) }));
     if (endpoint.source === 'DOCKER_HOST' && endpoint.url !== DEFAULT_UNIX_HOST) this.add(t('evidence.docker-host', { value: endpoint.url }));
-    this.add(t('evidence.ping', { url: endpoint.url, outcome: t(`ping.${facts.ping.outcome}`, { detail: facts.ping.detail }) }));
+    // A context that cannot be read has no endpoint: its url is a stand-in docker never dials, and
+    // the context's own error (a line of the rule's) says why.
+    if (endpoint.contextError === null || endpoint.context === null) this.add(t('evidence.ping', { url: endpoint.url, outcome: t(`ping.${facts.ping.outcome}`, { detail: facts.ping.detail }) }));
   }
 
   add(line: string): void {

@@ -239,6 +239,24 @@ describeWithWorlds('closing the loop: one yes, then the command works', () => {
   describe('the rootful daemon up (dh-in)', () => {
     const world = useWorld({ name: 'lp-rootful', rootful: 'running', image: true });
 
+    it('zsh, DOCKER_CONTEXT naming no context: docker cannot even start, dockhook names the context and one key unsets it', async () => {
+      const w = world();
+      await withShell(w, shell('zsh', { user: USERS.inGroup, rc: ['export DOCKER_CONTEXT=nosuch'] }), async (sh) => {
+        const mark = sh.mark();
+        enter(sh, 'docker ps');
+        await sh.waitFor(/Failed to initialize: unable to resolve docker endpoint: context "nosuch": context not found/);
+        await sh.waitFor(/dockhook: the docker context "nosuch" cannot be read/);
+        await sh.waitFor('in this shell: unset DOCKER_CONTEXT');
+        await sh.waitFor(/\[Y\/n\] /);
+        sh.type('y'); // the one key
+        await sh.waitFor(LISTING, 30_000);
+        await sh.waitForPrompt();
+        expect(await sh.status()).toBe(0);
+        await worksPlainly(sh);
+        record('zsh, DOCKER_CONTEXT=nosuch: 1 key', sh, mark);
+      });
+    });
+
     it('fish, a stale DOCKER_HOST from config.fish: the file and line are named, the unset is fish syntax, one key', async () => {
       const w = world();
       await withShell(w, shell('fish', { user: USERS.inGroup, rc: ['set -gx DOCKER_HOST unix:///tmp/nothing.sock'] }), async (sh) => {
