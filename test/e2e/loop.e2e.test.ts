@@ -198,6 +198,39 @@ describeWithWorlds('closing the loop: one yes, then the command works', () => {
     });
   });
 
+  describe("rootless on Debian's docker.io after su, no systemd", () => {
+    const world = useWorld({ name: 'lp-rl-su', rootful: 'absent', rootless: 'installed' });
+    it('after su (no XDG_RUNTIME_DIR), no systemd: this shell gets /run/user/UID (one key), then the start (one key); never loginctl or machinectl', async () => {
+      const w = world();
+      const user = USERS.rootless;
+      const uid = w.user(user).uid;
+      const home = w.user(user).home;
+      await w.makeRuntimeDir(user); // /run/user/UID is there (made at boot, or by an earlier login); the session does not name it
+      await asUser(w, user, ['mkdir', '-p', `${home}/.config/docker`]);
+      w.writeFile(`${home}/.config/docker/daemon.json`, '{"storage-driver":"vfs","iptables":false}\n', { owner: user });
+      await asUser(w, user, ['docker', 'context', 'create', 'rootless', '--docker', `host=${w.rootlessHost(user)}`]);
+      await asUser(w, user, ['docker', 'context', 'use', 'rootless']);
+      await withShell(w, shell('bash', { user, env: { XDG_RUNTIME_DIR: null } }), async (sh) => {
+        const mark = sh.mark();
+        enter(sh, 'docker ps');
+        await sh.waitFor(DOCKER_ERROR);
+        await sh.waitFor(/this session has no runtime directory of its own \(XDG_RUNTIME_DIR is not set, and without systemd no login sets it for dh-rootless\)/);
+        await sh.waitFor(`in this shell: export XDG_RUNTIME_DIR=/run/user/${uid}`);
+        await sh.waitFor(/\[Y\/n\] /);
+        sh.type('y');
+        await sh.waitFor(/dockhook: rootless Docker is set up for dh-rootless, but its daemon is not running\./, 30_000);
+        await sh.waitFor(/\[Y\/n\] /);
+        sh.type('y');
+        await sh.waitFor(LISTING, 60_000);
+        await sh.waitForPrompt();
+        expect(await sh.status()).toBe(0);
+        expect(sh.since(mark)).not.toMatch(/loginctl|machinectl|linger/);
+        expect(await sh.run('echo "xdg=$XDG_RUNTIME_DIR"')).toBe(`xdg=/run/user/${uid}`);
+        record('rootless after su, no systemd (bash, dh-rootless): 2 keys', sh, mark);
+      });
+    });
+  });
+
   describe('a rootless daemon up, the client aimed elsewhere (dh-rootless)', () => {
     const world = useWorld({ name: 'lp-rl-up', rootful: 'absent', rootless: 'running' });
     const as: Partial<ShellOptions> = { user: USERS.rootless, env: { DOCKER_HOST: null } };

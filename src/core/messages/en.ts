@@ -34,7 +34,7 @@ export const en = {
   'cause.rootless-failed-why-endpoint': 'docker looks for the rootless daemon of {user} at {path}, but it cannot start: {why}.',
   'cause.rootless-will-fail-endpoint': 'docker looks for the rootless daemon of {user} at {path}, but it cannot start until this is fixed: {why}.',
   'reason.rootless-no-login-session': 'this session has no runtime directory of its own (XDG_RUNTIME_DIR is not set, as after `su` or `sudo -i`), and {user} needs a real login session',
-  'reason.rootless-no-runtime-dir': 'this session has no runtime directory (XDG_RUNTIME_DIR is not set, and without systemd no login sets it for {user})',
+  'reason.rootless-no-runtime-dir': 'this session has no runtime directory of its own (XDG_RUNTIME_DIR is not set, and without systemd no login sets it for {user})',
   'reason.rootless-runtime-dir': 'its runtime directory {dir} is missing or not owned by {user}',
   'reason.rootless-userns-disabled': 'the kernel does not let unprivileged users create user namespaces ({sysctl})',
   'reason.rootless-apparmor': 'AppArmor lets only programs with a profile create user namespaces (kernel.apparmor_restrict_unprivileged_userns=1), and {rootlesskit} has none',

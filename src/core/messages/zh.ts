@@ -34,7 +34,7 @@ export const zh = {
   'cause.rootless-failed-why-endpoint': 'docker 在 {path} 寻找 {user} 的 rootless 守护进程，但它无法启动：{why}。',
   'cause.rootless-will-fail-endpoint': 'docker 在 {path} 寻找 {user} 的 rootless 守护进程，但修好这一点之前它无法启动：{why}。',
   'reason.rootless-no-login-session': '当前会话没有自己的运行时目录（XDG_RUNTIME_DIR 未设置，`su` 或 `sudo -i` 之后就是这样），{user} 需要一个真正的登录会话',
-  'reason.rootless-no-runtime-dir': '当前会话没有运行时目录（XDG_RUNTIME_DIR 未设置；没有 systemd 时，登录不会为 {user} 设置它）',
+  'reason.rootless-no-runtime-dir': '当前会话没有自己的运行时目录（XDG_RUNTIME_DIR 未设置；没有 systemd 时，登录不会为 {user} 设置它）',
   'reason.rootless-runtime-dir': '它的运行时目录 {dir} 不存在，或者不属于 {user}',
   'reason.rootless-userns-disabled': '内核不允许非特权用户创建用户命名空间（{sysctl}）',
   'reason.rootless-apparmor': 'AppArmor 只允许有配置文件的程序创建用户命名空间（kernel.apparmor_restrict_unprivileged_userns=1），而 {rootlesskit} 没有配置文件',
