@@ -151,7 +151,7 @@ export const RULES = [
       // Rootless is set up but not running: starting it is the safer alternative to the group.
       else if (rootlessSetUp(facts) && facts.user.uid !== 0 && s.prefs.rootless.prefer !== 'never') fixes.push(rootlessStartFixes(s)[0]!);
       // Rootless would do, but not from this session (after `su`): the way there is the person's step, with its number.
-      else if (rootlessOnlyNeedsLogin(facts) && s.prefs.rootless.prefer !== 'never') fixes.push(F.rootlessAfterLogin(t, facts.user.name));
+      else if (rootlessOnlyNeedsLogin(facts) && s.prefs.rootless.prefer !== 'never') fixes.push(...rootlessFirstStep(s));
       const socket = facts.socket;
       const path = socket?.path ?? unixSocketPath(facts.endpoint.url) ?? DEFAULT_SOCKET_PATH;
       return { summary: t('cause.socket-permission', { user: facts.user.name, path, group: socket?.groupName ?? groupName }), fixes };
@@ -496,6 +496,19 @@ function rootlessOnlyNeedsLogin(facts: Facts): boolean {
   const blockers = rootlessBlockers(facts);
   return r.setupTool !== null && r.newuidmap !== null && r.newgidmap !== null && r.subuidCount >= 65536 && r.subgidCount >= 65536
     && blockers.length > 0 && blockers.every((b) => b.reason === 'no-login-session');
+}
+
+/**
+ * The first step towards rootless from a session without a runtime directory, named as that. With
+ * systemd: a real login (the person's step). Without it no login would make one: the runtime
+ * directory fix of the rootless pre-flight (this shell's XDG_RUNTIME_DIR), after which dockhook
+ * looks again and offers the setup.
+ */
+function rootlessFirstStep(s: Situation): Fix[] {
+  const { facts, t } = s;
+  const blocker = rootlessBlockers(facts)[0];
+  if (facts.service?.systemdBooted !== false || !blocker) return [F.rootlessAfterLogin(t, facts.user.name)];
+  return explainRootless(t, facts, blocker).fixes.map((fix) => ({ ...fix, title: t('fix.rootless-first-step', { step: fix.title }) }));
 }
 
 /** Rootless setup as a fix, when the machine meets the prerequisites; the prerequisites go into the evidence either way. */

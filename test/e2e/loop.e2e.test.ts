@@ -310,14 +310,16 @@ describeWithWorlds('closing the loop: one yes, then the command works', () => {
     });
 
     // Before the test below, which sets rootless up for dh-rootless in this world.
-    it('dh-rootless after `su` (no runtime dir): one indented warning, rootless still offered as numbered step 2 (log in properly), n changes nothing', async () => {
+    it('dh-rootless after `su` (no runtime dir): one indented warning, rootless still offered as numbered step 2 (its first step), n changes nothing', async () => {
       const w = world();
       await withShell(w, shell('bash', { user: USERS.rootless }), async (sh) => {
         const mark = sh.mark();
         enter(sh, 'docker ps');
         await sh.waitFor(/dockhook: dh-rootless may not open the Docker socket/);
-        await sh.waitFor(/\n  2\. Use rootless Docker instead \(no root-equivalent group\): log in as dh-rootless through a login manager/);
-        await sh.waitFor(/Apply 1 and re-run `docker ps`\? \[y\/N\] /);
+        // No systemd here: no login would make a runtime directory, so the first step is to give this shell one.
+        await sh.waitFor(/\n  2\. Towards rootless Docker instead \(no root-equivalent group\), first: Make \/run\/user\/\d+ for dh-rootless \(mode 0700\)/);
+        await sh.waitFor(/\n {5}in this shell: export XDG_RUNTIME_DIR=\/run\/user\/\d+\n/);
+        await sh.waitFor(/Apply 1 and re-run `docker ps`, or 2 instead\? \[y\/N\/2\] /);
         sh.type('n');
         await sh.waitFor('dockhook: nothing changed.');
         await sh.waitForPrompt();
@@ -327,7 +329,7 @@ describeWithWorlds('closing the loop: one yes, then the command works', () => {
         expect(seen.match(/can become root/g)).toHaveLength(1);
         expect(seen).toMatch(/\n {5}! root-equivalent: anyone in the docker group can become root on this machine; the safer choice is 2\n/);
         expect(seen).not.toMatch(/\nThe docker group/);
-        record('dh-rootless refused, no login session (bash): rootless as step 2, Enter = no', sh, mark);
+        record('dh-rootless refused, no login session, no systemd (bash): rootless first step as 2, n', sh, mark);
       });
     });
 

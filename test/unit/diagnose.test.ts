@@ -141,6 +141,15 @@ describe('diagnose: fixes', () => {
     expect(fixes[1]?.title).toMatch(/machinectl shell ada@/);
   });
 
+  it('after su on a machine without systemd (no login would make a runtime dir): the rootless first step is this shell\'s runtime dir, runnable, numbered', () => {
+    const pre = { runtimeDir: 'unset' as const, apparmorRestricted: null, apparmorProfile: null, rootlesskit: '/usr/bin/rootlesskit', usernsClone: null, maxUserNamespaces: 28633, subidNext: 231072, runUserDir: 'missing' as const };
+    const input = facts({ ...table[6]![1], service: noSystemd(), rootless: { ...base.rootless!, xdgRuntimeDir: null, preflight: pre } });
+    const fixes = fixesOf(input);
+    expect(fixes.map((f) => f.id)).toEqual(['add-to-group', 'runtime-dir']);
+    expect(fixes[1]).toMatchObject({ manual: false, rootEquivalent: false, env: { XDG_RUNTIME_DIR: '/run/user/1000' } });
+    expect(fixes[1]?.title).toMatch(/^Towards rootless Docker instead \(no root-equivalent group\), first: Make \/run\/user\/1000/);
+  });
+
   it('docker -H at nothing: says the flag, not DOCKER_HOST; the only step is the person\'s (no yes/no)', () => {
     const d = diagnose(facts({ endpoint: { ...base.endpoint, url: 'unix:///tmp/n.sock', source: 'flag' }, defaultSocket: ping('ok') }), prefs(), t);
     expect(d.summary).toBe('the -H flag of this command names unix:///tmp/n.sock, where no daemon answers.');

@@ -154,6 +154,7 @@ export const en = {
   'fix.edit-daemon-json-at': 'Correct {path} at line {line}, column {column}',
   'fix.rootless-login': 'Log in as {user} through a login manager (`ssh {user}@localhost` or `sudo machinectl shell {user}@`), not with su or sudo -i',
   'fix.rootless-after-login': 'Use rootless Docker instead (no root-equivalent group): log in as {user} through a login manager (`ssh {user}@localhost` or `sudo machinectl shell {user}@`), not su or sudo -i, and run `dockhook fix` there to set it up',
+  'fix.rootless-first-step': 'Towards rootless Docker instead (no root-equivalent group), first: {step}',
   'fix.rootless-runtime-dir': 'Give this shell its runtime directory {dir} (yours, mode 0700; without systemd no login sets XDG_RUNTIME_DIR)',
   'fix.rootless-runtime-dir-make': 'Make {dir} for {user} (mode 0700) and give it to this shell as its runtime directory (without systemd no login makes it)',
   'fix.rootless-runtime-dir-other': 'Set XDG_RUNTIME_DIR to a directory of {user}\'s own (mode 0700, a short path: the daemon\'s socket goes there), then run the command again',

@@ -154,6 +154,7 @@ export const zh = {
   'fix.edit-daemon-json-at': '修改 {path} 第 {line} 行第 {column} 列',
   'fix.rootless-login': '通过登录管理器以 {user} 身份登录（`ssh {user}@localhost` 或 `sudo machinectl shell {user}@`），不要用 `su` 或 `sudo -i`',
   'fix.rootless-after-login': '改用 rootless Docker（无需等同 root 的用户组）：通过登录管理器以 {user} 身份登录（`ssh {user}@localhost` 或 `sudo machinectl shell {user}@`），不要用 `su` 或 `sudo -i`，然后在那里运行 `dockhook fix` 完成设置',
+  'fix.rootless-first-step': '改用 rootless Docker（无需等同 root 的用户组），第一步：{step}',
   'fix.rootless-runtime-dir': '把 {dir} 设为此 shell 的运行时目录（属于你，权限 0700；没有 systemd 时，登录不会设置 XDG_RUNTIME_DIR）',
   'fix.rootless-runtime-dir-make': '为 {user} 创建 {dir}（权限 0700），并设为此 shell 的运行时目录（没有 systemd 时，登录不会创建它）',
   'fix.rootless-runtime-dir-other': '把 XDG_RUNTIME_DIR 设为 {user} 自己的一个目录（权限 0700，路径要短：守护进程的套接字放在那里），然后重新运行命令',
