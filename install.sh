@@ -188,10 +188,8 @@ cd "$here"
 # The build writes node_modules/ and dist/ into the checkout (and takes them away after). A shared
 # checkout this user cannot write (/opt/dockhook, owned by root) gets one line, not npm's trace.
 if [[ ! -w . ]] || { [[ -e dist ]] && [[ ! -w dist ]]; } || { [[ -e node_modules ]] && [[ ! -w node_modules ]]; }; then
+  # A copy, not `git clone`: git refuses another user's repository ("dubious ownership").
   owner=$(stat -c %U -- "$here" 2>/dev/null) || owner='?'
-  if [[ -e .git ]]; then
-    die "cannot write $here (owned by $owner): clone it yourself (git clone $here ~/dockhook) and run ./install.sh there"
-  fi
   die "cannot write $here (owned by $owner): copy it yourself (cp -r $here ~/dockhook) and run ./install.sh there"
 fi
 work=$(mktemp -d)
