@@ -176,7 +176,8 @@ export const ROOTLESS_REASONS: readonly RootlessRule[] = [
           commands: [['sudo', 'usermod', '--add-subuids', range, '--add-subgids', range, user]],
           privileged: true,
           persistent: true,
-          retry: 'none',
+          // The ids alone start nothing: dockhook looks again (the start comes next) and re-runs the command.
+          retry: 'plain',
         })],
       };
     },

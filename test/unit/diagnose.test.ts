@@ -422,7 +422,7 @@ describe('rootless-failed: the reason from the rootless start, or from the pre-f
     const d = diagnose(setUp({ subuidCount: 0, attempt: { source: '/home/ada/.local/state/dockhook/dockerd-rootless.log', lines: ['dockhook: starting x', line] } }), prefs(), t);
     expect(d).toMatchObject({ cause: 'rootless-failed', reason: 'subid', proof: line });
     expect(d.summary).toMatch(/cannot start: ada has no range of subordinate ids/);
-    expect(d.fixes[0]).toMatchObject({ id: 'add-subids', commands: [['sudo', 'usermod', '--add-subuids', '231072-296607', '--add-subgids', '231072-296607', 'ada']] });
+    expect(d.fixes[0]).toMatchObject({ id: 'add-subids', retry: 'plain', commands: [['sudo', 'usermod', '--add-subuids', '231072-296607', '--add-subgids', '231072-296607', 'ada']] });
   });
 
   it('a subuid range missing right now: the repair alone, never a start beside it or left over after it failed', () => {

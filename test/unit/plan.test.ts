@@ -150,6 +150,11 @@ describe('afterApply: after a fix, re-run, stop or look again', () => {
     expect(afterApply({ ...base, ...over, fix, outcome }).kind).toBe(kind);
   });
 
+  it('subordinate ids added, the rootless daemon still down: look again (the start comes next), not "done"', () => {
+    const subids = F.makeFix({ id: 'add-subids', title: 'ids', commands: [['sudo', 'usermod', '--add-subuids', '1-2', 'ada']], privileged: true, retry: 'plain' });
+    expect(afterApply({ ...base, fix: subids, outcome: { kind: 'done' }, endpointAnswers: false })).toEqual({ kind: 're-diagnose', round: 2, failed: { ids: ['add-subids'], commands: [] } });
+  });
+
   it('remembers what failed for the next round', () => {
     const next = afterApply({ ...base, fix: start, outcome: { kind: 'failed', argv: ['sudo', 'systemctl', 'start', 'docker.service'], status: 1 } });
     expect(next).toEqual({ kind: 're-diagnose', round: 2, failed: failedStart });
