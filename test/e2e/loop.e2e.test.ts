@@ -406,6 +406,37 @@ describeWithWorlds('closing the loop: one yes, then the command works', () => {
         record('stale group session (bash, dh-in): 1 key, then plain', sh, mark);
       });
     });
+
+    for (const name of ['zsh', 'fish'] as const) {
+      it(`${name}, a stale group session after the yes: Tab completion and 2>/dev/null calls get the group, Ctrl-C keeps docker's status`, async () => {
+        const w = world();
+        const completion = name === 'zsh' ? ['autoload -Uz compinit && compinit -u'] : [];
+        await withShell(w, shell(name, { user: USERS.inGroup, staleSession: true, rc: completion }), async (sh) => {
+          const mark = sh.mark();
+          enter(sh, 'docker ps');
+          await sh.waitFor(/\[Y\/n\] /);
+          sh.type('y');
+          await sh.waitFor(LISTING, 30_000);
+          await sh.waitForPrompt();
+          expect(await sh.status()).toBe(0);
+          await worksPlainly(sh, "docker images --format '{{.Repository}}' 2>/dev/null", /^bb\r?$/m);
+          // docker's own completion calls docker with stderr thrown away.
+          sh.type('docker rmi bb:');
+          sh.press('tab');
+          await sh.waitFor(/docker rmi bb:latest/, 15_000);
+          sh.press('ctrl-u');
+          expect(await sh.run('echo completed')).toBe('completed');
+          enter(sh, 'docker run --rm bb:latest sleep 3');
+          await new Promise((resolve) => setTimeout(resolve, 1_200));
+          const interrupted = sh.mark();
+          sh.press('ctrl-c');
+          await sh.waitFor(/pty\$ $/, 20_000);
+          expect(sh.since(interrupted)).not.toMatch(/dockhook/);
+          expect(await sh.status()).toBe(0);
+          record(`stale group session (${name}, dh-in): completion and Ctrl-C through sg`, sh, mark);
+        });
+      });
+    }
   });
 
   describe('a start that fails for a reason visible only afterwards (stand-in systemd)', () => {
