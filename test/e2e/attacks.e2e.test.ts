@@ -158,6 +158,8 @@ describeWithWorlds('attacks on dockhook, run for real', () => {
             // autoApply "all" with a terminal applies the shown command, with the real sudo.
             await sh.waitFor(/\$ sudo systemctl start docker\.service/);
             expect(sh.text).not.toMatch(/sh -c/);
+            // Ctrl-C before sudo reads the terminal is lost, and sudo then waits for a password.
+            await sh.waitFor(/password for dh-in: ?$/);
             sh.press('ctrl-c');
             await sh.waitForPrompt();
           });
