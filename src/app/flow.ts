@@ -175,9 +175,9 @@ export async function handleFailure(ctx: AppContext, input: FailureInput): Promi
       interrupted = true;
     };
     process.on('SIGINT', stop);
-    // A service script may return a moment before its dockerd exists: "gone" counts from 3 s on,
-    // and only when two looks a second apart agree.
-    let nextCheck = 2000;
+    // A service script may return a moment before its dockerd exists (on a busy machine, seconds):
+    // "gone" counts from 4 s on, and only when two looks a second apart agree.
+    let nextCheck = 3000;
     let goneBefore = false;
     const result = await waitUntilAnswers(url, config.startTimeoutMs, {
       ping: ctx.sys.ping,
