@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# `npm test`: sets up what the suites need, then builds, type-checks, lints the shell scripts and
-# runs every suite. On a fresh Debian or Ubuntu machine, as root, it installs the Debian packages
+# `npm test`: sets up what the suites need, then builds, type-checks, checks the formatting
+# (Prettier), lints the TypeScript (ESLint) and the shell scripts, and runs every suite. On a fresh Debian or Ubuntu machine, as root, it installs the Debian packages
 # the end-to-end suites use (a real engine, the three shells, rootless tooling, the linters) and
 # the npm dependencies; without root it names the missing packages and stops.
 set -euo pipefail
@@ -45,5 +45,7 @@ else
   npm run --silent build
 fi
 npm run --silent typecheck
+npm run --silent format:check
+npm run --silent lint:ts
 npm run --silent lint:shell
 exec npx vitest run "$@"

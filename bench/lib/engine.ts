@@ -108,7 +108,7 @@ export async function startEngine(dir: string, env: Record<string, string>, opti
     if (stopped) return;
     stopped = true;
     // The managed containerd's pid, in case dockerd has to be killed and cannot stop it itself.
-    let containerd: number | null = null;
+    let containerd: number | null;
     try {
       containerd = Number(readFileSync(`${dir}/exec/containerd/containerd.pid`, 'utf8').trim()) || null;
     } catch {
@@ -121,7 +121,7 @@ export async function startEngine(dir: string, env: Record<string, string>, opti
     }
     if (containerd !== null && alive(containerd)) {
       // Only if it is still the containerd we started (its command line names our exec root).
-      let cmdline = '';
+      let cmdline: string;
       try {
         cmdline = readFileSync(`/proc/${containerd}/cmdline`, 'utf8');
       } catch {

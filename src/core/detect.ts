@@ -206,7 +206,6 @@ const UNREACHABLE_RULES: readonly Rule[] = [
 // hint (T1, moby client/request.go) is only added to a "malformed HTTP response". The hint names TLS whatever went
 // wrong, so the kind is read from the cause; only a hint with no cause anywhere near it is taken at its word.
 const TLS_HINT = rx(phrase('are you trying to connect to a tls-enabled daemon without tls'));
-const MALFORMED_RESPONSE = rx(phrase('malformed http response'));
 // A request to the engine API (`/v1.24/…`: the registry's paths are `/v1/` and `/v2/`), failed, and the cause after it.
 const ENGINE_REQUEST_FAILED = /\b(?:get|post|head|put|delete)\s+"?https?:\/\/\S*?\/v1\.\d+\/\S*?"?:\s+(.*)$/i;
 const CAUSE_TLS = rx(`${phrase('malformed http response')}|${TLS_FAILURE}`);

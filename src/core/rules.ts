@@ -321,7 +321,7 @@ export const RULES = [
     applies: (s) => s.phase === 'dead' && (unitDown(s) || (!staleSocket(s) && serviceNotRunning(s))),
     explain: (s, ev) => {
       servicePreamble(s, ev);
-      const { facts, t } = s;
+      const { t } = s;
       if (s.unit !== null && masked(s)) {
         return { summary: t('cause.service-stopped', { state: '`systemctl is-enabled docker` → masked' }), fixes: [F.unmaskServiceSystemd(t)] };
       }

@@ -160,6 +160,8 @@ describeWithWorlds('attacks on dockhook, run for real', () => {
             expect(sh.text).not.toMatch(/sh -c/);
             // Ctrl-C before sudo reads the terminal is lost, and sudo then waits for a password.
             await sh.waitFor(/password for dh-in: ?$/);
+            // As a person would, not within a millisecond of the prompt (sudo drops a Ctrl-C then).
+            await new Promise((resolve) => setTimeout(resolve, 300));
             sh.press('ctrl-c');
             await sh.waitForPrompt();
           });
@@ -175,7 +177,8 @@ describeWithWorlds('attacks on dockhook, run for real', () => {
     const world = useWorld({ name: 'atk-running', rootful: 'running' });
     const victim = USERS.inGroup;
     const attacker = USERS.outOfGroup;
-    const EVIL_HOST = 'tcp://10.66.66.66:2375';
+    // A loopback address nobody listens on: even a lost race must not send traffic off this machine.
+    const EVIL_HOST = 'tcp://127.66.66.66:2375';
 
     /** As the attacker, for `seconds`: plant DOCKER_HOST lines for every victim process, everywhere it can write. */
     function plantLoop(w: World, seconds: number) {

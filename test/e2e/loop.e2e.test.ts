@@ -318,7 +318,7 @@ describeWithWorlds('closing the loop: one yes, then the command works', () => {
         enter(sh, 'docker ps');
         await sh.waitFor(/dockhook: dh-rootless may not open the Docker socket/);
         // No systemd here: no login would make a runtime directory, so the first step is to give this shell one.
-        await sh.waitFor(/\n  2\. Towards rootless Docker instead \(no root-equivalent group\), first: Make \/run\/user\/\d+ for dh-rootless \(mode 0700\)/);
+        await sh.waitFor(/\n {2}2\. Towards rootless Docker instead \(no root-equivalent group\), first: Make \/run\/user\/\d+ for dh-rootless \(mode 0700\)/);
         await sh.waitFor(/\n {5}in this shell: export XDG_RUNTIME_DIR=\/run\/user\/\d+\n/);
         await sh.waitFor(/Apply 1 and re-run `docker ps`, or 2 instead\? \[y\/N\/2\] /);
         sh.type('n');
@@ -367,7 +367,7 @@ describeWithWorlds('closing the loop: one yes, then the command works', () => {
         const seen = sh.since(mark);
         expect(seen).toMatch(/dockhook: the -H flag of this command names unix:\/\/\/tmp\/n\.sock, where no daemon answers\./);
         expect(seen).toMatch(/the default socket unix:\/\/\/var\/run\/docker\.sock answers/);
-        expect(seen).toMatch(/\n  1\. Run the command without -H unix:\/\/\/tmp\/n\.sock/);
+        expect(seen).toMatch(/\n {2}1\. Run the command without -H unix:\/\/\/tmp\/n\.sock/);
         expect(seen).not.toMatch(/DOCKER_HOST|\[Y\/n|what stopped the daemon/);
         record('docker -H at nothing (bash, root)', sh, mark);
       });

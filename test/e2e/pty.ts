@@ -245,6 +245,7 @@ export class PtyShell {
 
   private until<T>(check: () => T | null, timeoutMs: number): Promise<T | null> {
     return new Promise((resolve) => {
+      // eslint-disable-next-line prefer-const -- finish() reads it before the assignment below runs
       let timer: NodeJS.Timeout;
       const wake = () => {
         const result = check();

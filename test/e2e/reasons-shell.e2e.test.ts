@@ -5,7 +5,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { expect, it } from 'vitest';
-import { DOCKHOOK, USERS, type World } from './world.js';
+import { DOCKHOOK, type World } from './world.js';
 import { describeWithWorlds, useWorld } from './support.js';
 import { withShell, type PtyShell, type ShellName, type ShellOptions } from './pty.js';
 

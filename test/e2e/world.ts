@@ -862,7 +862,7 @@ export async function createWorld(spec: WorldSpec): Promise<World> {
     const logs = world.logs();
     await world.dispose();
     const message = error instanceof Error ? error.message : String(error);
-    throw new Error(`[world ${spec.name}] could not be built: ${message}${logs ? `\n${logs}` : ''}`);
+    throw new Error(`[world ${spec.name}] could not be built: ${message}${logs ? `\n${logs}` : ''}`, { cause: error });
   }
   world.buildMs = performance.now() - started;
   return world;
