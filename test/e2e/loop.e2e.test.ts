@@ -348,6 +348,8 @@ describeWithWorlds('closing the loop: one yes, then the command works', () => {
         await sh.waitFor(/\n {5}! root-equivalent: anyone in the docker group can become root on this machine; the safer choice is 2\n/);
         await sh.waitFor(/Apply 1 and re-run `docker ps`, or 2 instead\? /);
         await sh.waitFor(/\[y\/N\/2\] /);
+        // As a person would: a moment after the question shows, not within the same millisecond.
+        await new Promise((resolve) => setTimeout(resolve, 300));
         sh.type('2'); // the one key
         await sh.waitFor(/\$ docker context use rootless/, 30_000);
         await sh.waitFor(LISTING, 40_000);
