@@ -26,7 +26,12 @@ import { detectorRow, forwardRows } from './rows/stream.js';
 const repo = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const quick = process.env.BENCH_QUICK === '1' || process.env.BENCH_QUICK === 'true';
 const scale = Number(process.env.BENCH_ROUNDS_SCALE ?? '1') || 1;
-const only = new Set((process.env.BENCH_ONLY ?? 'shells,node,detector,forward').split(',').map((s) => s.trim()).filter(Boolean));
+const only = new Set(
+  (process.env.BENCH_ONLY ?? 'shells,node,detector,forward')
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean),
+);
 const started = Date.now();
 
 const progress = (message: string) => process.stderr.write(`[bench ${((Date.now() - started) / 1000).toFixed(0).padStart(4)} s] ${message}\n`);
@@ -44,7 +49,11 @@ function cleanup(): void {
   tmp = null;
 }
 process.on('exit', cleanup);
-for (const [signal, code] of [['SIGINT', 130], ['SIGTERM', 143], ['SIGHUP', 129]] as const) {
+for (const [signal, code] of [
+  ['SIGINT', 130],
+  ['SIGTERM', 143],
+  ['SIGHUP', 129],
+] as const) {
   process.on(signal, () => {
     process.stderr.write(`\nbench: ${signal}, stopping the engine\n`);
     cleanup();
@@ -128,7 +137,7 @@ main().then(
       process.exitCode = 130;
       return;
     }
-    process.stderr.write(`bench: ${error instanceof BenchError ? error.message : (error as Error).stack ?? String(error)}\n`);
+    process.stderr.write(`bench: ${error instanceof BenchError ? error.message : ((error as Error).stack ?? String(error))}\n`);
     process.exitCode = 2;
   },
 );

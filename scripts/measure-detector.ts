@@ -6,7 +6,11 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 
-interface Verdict { match: boolean; kind?: string; endpoint?: string | null }
+interface Verdict {
+  match: boolean;
+  kind?: string;
+  endpoint?: string | null;
+}
 const modulePath = resolve(process.env.DETECT_MODULE ?? 'src/core/detect.ts');
 const { classify } = (await import(pathToFileURL(modulePath).href)) as { classify: (text: string) => Verdict };
 
@@ -20,7 +24,9 @@ const row = (set: string): Row => {
 };
 
 for (const folder of ['stderr', 'lookalikes']) {
-  for (const file of readdirSync(join(root, folder)).filter((f) => f.endsWith('.txt')).sort()) {
+  for (const file of readdirSync(join(root, folder))
+    .filter((f) => f.endsWith('.txt'))
+    .sort()) {
     const name = file.slice(0, -4);
     const meta = JSON.parse(readFileSync(join(root, folder, `${name}.json`), 'utf8')) as Record<string, unknown>;
     if ('derivedFrom' in meta) continue;
@@ -38,7 +44,9 @@ for (const folder of ['stderr', 'lookalikes']) {
 }
 
 for (const r of rows.values()) {
-  console.log(`${r.set}: ${r.positives} positives, missed ${r.missed.length}, wrong kind ${r.wrongKind.length}; ${r.lookalikes} lookalikes, fired on ${r.fired.length}`);
+  console.log(
+    `${r.set}: ${r.positives} positives, missed ${r.missed.length}, wrong kind ${r.wrongKind.length}; ${r.lookalikes} lookalikes, fired on ${r.fired.length}`,
+  );
   for (const n of r.missed) console.log(`  missed      ${n}`);
   for (const n of r.wrongKind) console.log(`  wrong kind  ${n}`);
   for (const n of r.fired) console.log(`  fired       ${n}`);

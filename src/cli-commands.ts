@@ -33,8 +33,16 @@ export const COMMANDS = {
     about: 'help.doctor.about',
     description: 'help.doctor.description',
     options: { json: { type: 'boolean', help: 'help.opt.doctor-json' }, logs: { type: 'boolean', help: 'help.opt.doctor-logs' } },
-    examples: [['dockhook doctor', 'help.ex.doctor'], ['dockhook doctor --logs', 'help.ex.doctor-logs'], ['dockhook doctor --json | jq -r .diagnosis.cause', 'help.ex.doctor-json']],
-    exits: [['0', 'help.exit.reachable'], ['1', 'help.exit.unreachable'], ['2', 'help.exit.usage']],
+    examples: [
+      ['dockhook doctor', 'help.ex.doctor'],
+      ['dockhook doctor --logs', 'help.ex.doctor-logs'],
+      ['dockhook doctor --json | jq -r .diagnosis.cause', 'help.ex.doctor-json'],
+    ],
+    exits: [
+      ['0', 'help.exit.reachable'],
+      ['1', 'help.exit.unreachable'],
+      ['2', 'help.exit.usage'],
+    ],
   },
   fix: {
     synopsis: ['dockhook fix [--yes] [--dry-run]'],
@@ -45,40 +53,74 @@ export const COMMANDS = {
       'dry-run': { type: 'boolean', help: 'help.opt.fix-dry-run' },
       'env-out': envOut,
     },
-    examples: [['dockhook fix', 'help.ex.fix'], ['dockhook fix --dry-run', 'help.ex.fix-dry-run']],
-    exits: [['0', 'help.exit.fixed'], ['1', 'help.exit.not-fixed'], ['2', 'help.exit.usage']],
+    examples: [
+      ['dockhook fix', 'help.ex.fix'],
+      ['dockhook fix --dry-run', 'help.ex.fix-dry-run'],
+    ],
+    exits: [
+      ['0', 'help.exit.fixed'],
+      ['1', 'help.exit.not-fixed'],
+      ['2', 'help.exit.usage'],
+    ],
   },
   init: {
     synopsis: ['dockhook init bash|zsh|fish'],
     about: 'help.init.about',
     description: 'help.init.description',
     options: {},
-    examples: [['eval "$(dockhook init bash)"', 'help.ex.init-bash'], ['eval "$(dockhook init zsh)"', 'help.ex.init-zsh'], ['dockhook init fish | source', 'help.ex.init-fish']],
-    exits: [['0', 'help.exit.printed'], ['2', 'help.exit.unknown-shell']],
+    examples: [
+      ['eval "$(dockhook init bash)"', 'help.ex.init-bash'],
+      ['eval "$(dockhook init zsh)"', 'help.ex.init-zsh'],
+      ['dockhook init fish | source', 'help.ex.init-fish'],
+    ],
+    exits: [
+      ['0', 'help.exit.printed'],
+      ['2', 'help.exit.unknown-shell'],
+    ],
   },
   classify: {
     synopsis: ['dockhook classify [--json] < {text}'],
     about: 'help.classify.about',
     description: 'help.classify.description',
     options: { json: { type: 'boolean', help: 'help.opt.classify-json' } },
-    examples: [['docker ps 2>&1 | dockhook classify', 'help.ex.classify'], ['dockhook classify --json < ci.log', 'help.ex.classify-json']],
-    exits: [['0', 'help.exit.match'], ['1', 'help.exit.no-match'], ['2', 'help.exit.usage']],
+    examples: [
+      ['docker ps 2>&1 | dockhook classify', 'help.ex.classify'],
+      ['dockhook classify --json < ci.log', 'help.ex.classify-json'],
+    ],
+    exits: [
+      ['0', 'help.exit.match'],
+      ['1', 'help.exit.no-match'],
+      ['2', 'help.exit.usage'],
+    ],
   },
   config: {
     synopsis: ['dockhook config [--json]'],
     about: 'help.config.about',
     description: 'help.config.description',
     options: { json: { type: 'boolean', help: 'help.opt.config-json' } },
-    examples: [['dockhook config', 'help.ex.config'], ['DOCKHOOK_CONFIG=/etc/dockhook.json dockhook config', 'help.ex.config-explicit']],
-    exits: [['0', 'help.exit.config'], ['2', 'help.exit.usage']],
+    examples: [
+      ['dockhook config', 'help.ex.config'],
+      ['DOCKHOOK_CONFIG=/etc/dockhook.json dockhook config', 'help.ex.config-explicit'],
+    ],
+    exits: [
+      ['0', 'help.exit.config'],
+      ['2', 'help.exit.usage'],
+    ],
   },
   exec: {
     synopsis: ['dockhook exec [--env-out {file}] -- {dockerArgs}'],
     about: 'help.exec.about',
     description: 'help.exec.description',
     options: { 'env-out': envOut },
-    examples: [['dockhook exec -- ps -a', 'help.ex.exec'], ['dockhook exec -- --help', 'help.ex.exec-help']],
-    exits: [['N', 'help.exit.docker'], ['128+N', 'help.exit.signal'], ['2', 'help.exit.usage']],
+    examples: [
+      ['dockhook exec -- ps -a', 'help.ex.exec'],
+      ['dockhook exec -- --help', 'help.ex.exec-help'],
+    ],
+    exits: [
+      ['N', 'help.exit.docker'],
+      ['128+N', 'help.exit.signal'],
+      ['2', 'help.exit.usage'],
+    ],
   },
   check: {
     synopsis: ['dockhook check [--status {n}] [--env-out {file}] -- {dockerArgs}'],
@@ -86,7 +128,10 @@ export const COMMANDS = {
     description: 'help.check.description',
     options: { status: { type: 'string', value: '{n}', help: 'help.opt.check-status' }, 'env-out': envOut },
     examples: [['dockhook check --status 1 -- ps', 'help.ex.check']],
-    exits: [['N', 'help.exit.check'], ['2', 'help.exit.usage']],
+    exits: [
+      ['N', 'help.exit.check'],
+      ['2', 'help.exit.usage'],
+    ],
   },
   help: {
     synopsis: ['dockhook help [{command}]', 'dockhook {command} --help'],
@@ -94,7 +139,10 @@ export const COMMANDS = {
     description: 'help.help.description',
     options: {},
     examples: [['dockhook help doctor', 'help.ex.help']],
-    exits: [['0', 'help.exit.help'], ['2', 'help.exit.unknown-command']],
+    exits: [
+      ['0', 'help.exit.help'],
+      ['2', 'help.exit.unknown-command'],
+    ],
   },
   version: {
     synopsis: ['dockhook --version'],

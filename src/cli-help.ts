@@ -59,7 +59,14 @@ function columns(rows: ReadonlyArray<readonly [string, string]>, limit = 24): st
 
 /** The metavariables of the synopses ({file}, {command}, …) in the reader's language. */
 function metaVariables(t: Translate) {
-  return { file: t('help.meta.file'), n: 'N', text: t('help.meta.text'), dockerArgs: t('help.meta.docker-args'), command: t('help.meta.command'), options: t('help.meta.options') };
+  return {
+    file: t('help.meta.file'),
+    n: 'N',
+    text: t('help.meta.text'),
+    dockerArgs: t('help.meta.docker-args'),
+    command: t('help.meta.command'),
+    options: t('help.meta.options'),
+  };
 }
 
 function flags(name: string, option: Pick<OptionHelp, 'short' | 'value'>, meta: Record<string, string>): string {
@@ -80,8 +87,22 @@ export function commandHelp(t: Translate, name: CommandName): string {
   const options: Array<[string, string]> = Object.entries(spec.options as Record<string, OptionHelp>).map(([n, o]) => [flags(n, o, meta), t(o.help)]);
   options.push(['-h, --help', t('help.opt.help')]);
   out.push(t('help.options'), ...columns(options), '');
-  if (spec.examples.length > 0) out.push(t('help.examples'), ...columns(spec.examples.map(([c, a]) => [c, t(a)] as const), 30), '');
-  out.push(t('help.exit'), ...columns(spec.exits.map(([s, a]) => [s, t(a)] as const), 6));
+  if (spec.examples.length > 0)
+    out.push(
+      t('help.examples'),
+      ...columns(
+        spec.examples.map(([c, a]) => [c, t(a)] as const),
+        30,
+      ),
+      '',
+    );
+  out.push(
+    t('help.exit'),
+    ...columns(
+      spec.exits.map(([s, a]) => [s, t(a)] as const),
+      6,
+    ),
+  );
   return `${out.join('\n')}\n`;
 }
 
@@ -96,16 +117,32 @@ export function overviewHelp(t: Translate): string {
     ...usage(t, ['dockhook {command} [{options}]']),
     '',
     t('help.commands'),
-    ...columns([...MAIN, 'version' as const].map((n) => [name(n), t(COMMANDS[n].about)] as const), 10),
+    ...columns(
+      [...MAIN, 'version' as const].map((n) => [name(n), t(COMMANDS[n].about)] as const),
+      10,
+    ),
     '',
     t('help.plumbing'),
-    ...columns(PLUMBING.map((n) => [n, t(COMMANDS[n].about)] as const), 10),
+    ...columns(
+      PLUMBING.map((n) => [n, t(COMMANDS[n].about)] as const),
+      10,
+    ),
     '',
     t('help.environment'),
-    ...columns(ENVIRONMENT.map(([n, a]) => [n, t(a)] as const), 26),
+    ...columns(
+      ENVIRONMENT.map(([n, a]) => [n, t(a)] as const),
+      26,
+    ),
     '',
     t('help.examples'),
-    ...columns([['dockhook doctor', t('help.ex.doctor')], ['eval "$(dockhook init bash)"', t('help.ex.init-bash')], ['dockhook fix --dry-run', t('help.ex.fix-dry-run')]], 30),
+    ...columns(
+      [
+        ['dockhook doctor', t('help.ex.doctor')],
+        ['eval "$(dockhook init bash)"', t('help.ex.init-bash')],
+        ['dockhook fix --dry-run', t('help.ex.fix-dry-run')],
+      ],
+      30,
+    ),
     '',
     t('help.more'),
   ];

@@ -21,7 +21,11 @@ function splitDockerArgs(args: string[]): { own: string[]; docker: string[] } {
 type OwnOptions<N extends CommandName> = (typeof COMMANDS)[N]['options'] & { help: { type: 'boolean' } };
 
 /** Parses a command's own options as listed in cli-commands.ts, plus -h/--help. */
-function optionsOf<N extends CommandName>(name: N, args: readonly string[], maxPositionals = 0): { values: OptionValues<OwnOptions<N>>; positionals: string[] } {
+function optionsOf<N extends CommandName>(
+  name: N,
+  args: readonly string[],
+  maxPositionals = 0,
+): { values: OptionValues<OwnOptions<N>>; positionals: string[] } {
   const spec: OptionSpec = { ...COMMANDS[name].options, help: { type: 'boolean', short: 'h' } };
   const parsed = parseOptions(name, args, spec) as { values: OptionValues<OwnOptions<N>>; positionals: string[] };
   const extra = parsed.positionals[maxPositionals];

@@ -16,7 +16,23 @@ export function prng(seed: number): () => number {
   };
 }
 
-const PACKAGES = ['libc6', 'libssl3', 'ca-certificates', 'build-essential', 'libgcc-12-dev', 'python3-minimal', 'libsqlite3-0', 'zlib1g-dev', 'git', 'curl', 'libcurl4', 'openssh-client', 'libpq5', 'tzdata', 'locales'];
+const PACKAGES = [
+  'libc6',
+  'libssl3',
+  'ca-certificates',
+  'build-essential',
+  'libgcc-12-dev',
+  'python3-minimal',
+  'libsqlite3-0',
+  'zlib1g-dev',
+  'git',
+  'curl',
+  'libcurl4',
+  'openssh-client',
+  'libpq5',
+  'tzdata',
+  'locales',
+];
 const NPM = ['inflight@1.0.6', 'glob@7.2.3', 'rimraf@3.0.2', 'npmlog@6.0.2', 'are-we-there-yet@3.0.1', 'gauge@4.0.4', '@humanwhocodes/config-array@0.11.14'];
 const CJK = ['用户登录应当成功', '配置文件缺失时使用默认值', 'ユーザー設定を読み込む', '데이터베이스 연결 재시도'];
 
@@ -44,8 +60,12 @@ export function buildLogText(targetBytes: number, seed = 42): string {
       push(`#${n} [${(n % 9) + 1}/9] RUN apt-get update && apt-get install -y --no-install-recommends ${pick(PACKAGES)} ${pick(PACKAGES)}\n`);
       for (let i = 0, k = 20 + Math.floor(rnd() * 60); i < k; i++) {
         const r = rnd();
-        if (r < 0.3) push(`#${n} ${ts()} Get:${i + 1} http://deb.debian.org/debian bookworm/main amd64 ${pick(PACKAGES)} amd64 ${Math.floor(rnd() * 9)}.${Math.floor(rnd() * 40)}-${Math.floor(rnd() * 5)} [${Math.floor(rnd() * 3000)} kB]\n`);
-        else if (r < 0.6) push(`#${n} ${ts()} Unpacking ${pick(PACKAGES)}:amd64 (${Math.floor(rnd() * 9)}.${Math.floor(rnd() * 40)}-${Math.floor(rnd() * 5)}) ...\n`);
+        if (r < 0.3)
+          push(
+            `#${n} ${ts()} Get:${i + 1} http://deb.debian.org/debian bookworm/main amd64 ${pick(PACKAGES)} amd64 ${Math.floor(rnd() * 9)}.${Math.floor(rnd() * 40)}-${Math.floor(rnd() * 5)} [${Math.floor(rnd() * 3000)} kB]\n`,
+          );
+        else if (r < 0.6)
+          push(`#${n} ${ts()} Unpacking ${pick(PACKAGES)}:amd64 (${Math.floor(rnd() * 9)}.${Math.floor(rnd() * 40)}-${Math.floor(rnd() * 5)}) ...\n`);
         else if (r < 0.9) push(`#${n} ${ts()} Setting up ${pick(PACKAGES)}:amd64 (${Math.floor(rnd() * 9)}.${Math.floor(rnd() * 40)}) ...\n`);
         else push(`#${n} ${ts()} debconf: delaying package configuration, since apt-utils is not installed\n`);
       }
@@ -67,7 +87,10 @@ export function buildLogText(targetBytes: number, seed = 42): string {
         const count = rnd() < 0.03 ? 60 + Math.floor(rnd() * 100) : 2 + Math.floor(rnd() * 10);
         const flags = Array.from({ length: count }, () => `-I/usr/src/app/third_party/${hex(6)}/include`).join(' ');
         push(`#${n} ${ts()} gcc -O2 -g -Wall -Wextra -fPIC ${flags} -c src/${hex(8)}.c -o build/${hex(8)}.o\n`);
-        if (rnd() < 0.3) push(`#${n} ${ts()} src/${hex(8)}.c:${Math.floor(rnd() * 900)}:${Math.floor(rnd() * 80)}: warning: unused variable ‘${hex(4)}’ [-Wunused-variable]\n`);
+        if (rnd() < 0.3)
+          push(
+            `#${n} ${ts()} src/${hex(8)}.c:${Math.floor(rnd() * 900)}:${Math.floor(rnd() * 80)}: warning: unused variable ‘${hex(4)}’ [-Wunused-variable]\n`,
+          );
       }
       push(`#${n} DONE ${(rnd() * 30).toFixed(1)}s\n\n`);
     } else if (kind < 0.75) {
@@ -80,11 +103,14 @@ export function buildLogText(targetBytes: number, seed = 42): string {
       push(`#${n} [internal] load metadata for docker.io/library/node:20-bookworm\n#${n} DONE ${(rnd() * 3).toFixed(1)}s\n\n`);
       push(`#${n + 1} [1/9] FROM docker.io/library/node:20-bookworm@sha256:${hex(64)}\n`);
       push(`#${n + 1} resolve docker.io/library/node:20-bookworm@sha256:${hex(64)} 0.0s done\n`);
-      for (let i = 0, k = 2 + Math.floor(rnd() * 6); i < k; i++) push(`#${n + 1} sha256:${hex(64)} ${(rnd() * 50).toFixed(2)}MB / 49.56MB ${(rnd() * 3).toFixed(1)}s\r`);
+      for (let i = 0, k = 2 + Math.floor(rnd() * 6); i < k; i++)
+        push(`#${n + 1} sha256:${hex(64)} ${(rnd() * 50).toFixed(2)}MB / 49.56MB ${(rnd() * 3).toFixed(1)}s\r`);
       push(`\n#${n + 1} extracting sha256:${hex(64)} ${(rnd() * 5).toFixed(1)}s done\n#${n + 1} DONE ${(rnd() * 20).toFixed(1)}s\n\n`);
       step++;
     } else {
-      push(`#${n} exporting to image\n#${n} exporting layers ${(rnd() * 5).toFixed(1)}s done\n#${n} writing image sha256:${hex(64)} done\n#${n} naming to docker.io/library/app:${hex(7)} done\n#${n} DONE ${(rnd() * 5).toFixed(1)}s\n\n`);
+      push(
+        `#${n} exporting to image\n#${n} exporting layers ${(rnd() * 5).toFixed(1)}s done\n#${n} writing image sha256:${hex(64)} done\n#${n} naming to docker.io/library/app:${hex(7)} done\n#${n} DONE ${(rnd() * 5).toFixed(1)}s\n\n`,
+      );
     }
   }
   return parts.join('');

@@ -74,7 +74,10 @@ function startReaper(parent: number, dockerdPid: number, dir: string, removeDir:
     '[ -n "$remove" ] && rm -rf -- "$remove"',
     'exit 0',
   ].join('\n');
-  const reaper = spawn('sh', ['-c', script, 'dockhook-bench-reaper', String(parent), String(dockerdPid), dir, removeDir ?? ''], { detached: true, stdio: 'ignore' });
+  const reaper = spawn('sh', ['-c', script, 'dockhook-bench-reaper', String(parent), String(dockerdPid), dir, removeDir ?? ''], {
+    detached: true,
+    stdio: 'ignore',
+  });
   reaper.unref();
 }
 
@@ -90,9 +93,20 @@ export async function startEngine(dir: string, env: Record<string, string>, opti
   const child = spawn(
     dockerd,
     [
-      '--iptables=false', '--ip6tables=false', '--bridge=none', '--storage-driver=vfs',
-      '-H', `unix://${socket}`, '-H', `tcp://127.0.0.1:${port}`,
-      '--data-root', `${dir}/data`, '--exec-root', `${dir}/exec`, '--pidfile', `${dir}/docker.pid`,
+      '--iptables=false',
+      '--ip6tables=false',
+      '--bridge=none',
+      '--storage-driver=vfs',
+      '-H',
+      `unix://${socket}`,
+      '-H',
+      `tcp://127.0.0.1:${port}`,
+      '--data-root',
+      `${dir}/data`,
+      '--exec-root',
+      `${dir}/exec`,
+      '--pidfile',
+      `${dir}/docker.pid`,
     ],
     // Its own process group: a Ctrl-C on the terminal reaches the bench, which stops it in order.
     { detached: true, stdio: ['ignore', logFd, logFd], env: { PATH: env.PATH ?? '/usr/sbin:/usr/bin:/sbin:/bin', HOME: dir } },

@@ -4,7 +4,8 @@
 // the way install.sh installs it (a symlink to bin/dockhook).
 import { existsSync } from 'node:fs';
 
-const DROP = /^(DOCKER_|DOCKHOOK_|npm_|NODE_OPTIONS$|NODE_EXTRA_CA_CERTS$|BASH_ENV$|ENV$|ZDOTDIR$|XDG_CONFIG_HOME$|XDG_DATA_HOME$|XDG_RUNTIME_DIR$|TSX_|INIT_CWD$|PROMPT_COMMAND$|_DOCKHOOK_)/;
+const DROP =
+  /^(DOCKER_|DOCKHOOK_|npm_|NODE_OPTIONS$|NODE_EXTRA_CA_CERTS$|BASH_ENV$|ENV$|ZDOTDIR$|XDG_CONFIG_HOME$|XDG_DATA_HOME$|XDG_RUNTIME_DIR$|TSX_|INIT_CWD$|PROMPT_COMMAND$|_DOCKHOOK_)/;
 
 /** The CA bundle this machine names in NODE_EXTRA_CA_CERTS (or Debian's, if the variable is unset). */
 export function caBundle(): string | null {

@@ -56,7 +56,11 @@ export function shimLatency(ctx: BenchContext, env: Record<string, string>, args
       const total = nowMs() - t0;
       if (signal === 'SIGINT') return reject(new Interrupted('interrupted'));
       if (dockerAt === null || dockhookAt === null) {
-        return reject(new BenchError(`shim output lacks ${dockerAt === null ? "docker's error line" : 'a dockhook: line'} (exit ${status ?? signal}):\n${all.slice(0, 800)}`));
+        return reject(
+          new BenchError(
+            `shim output lacks ${dockerAt === null ? "docker's error line" : 'a dockhook: line'} (exit ${status ?? signal}):\n${all.slice(0, 800)}`,
+          ),
+        );
       }
       resolve({ dockerLine: dockerAt - t0, delta: dockhookAt - dockerAt, total, status, firstLine });
     });
@@ -98,11 +102,22 @@ export async function nodeRows(ctx: BenchContext): Promise<void> {
         a: (ca) => nodeZero(ctx, ca),
         b: doctor,
         extras: [
-          { key: 'version', label: 'breakdown: `dockhook --version` (launcher + Node + bundle)', run: (ca) => timeSpawn({ file: ctx.bin, args: ['--version'], env: deadEnv(ca), cwd: ctx.tmp }).ms },
-          { key: 'config', label: '`dockhook config --json` (+ config loading)', run: (ca) => timeSpawn({ file: ctx.bin, args: ['config', '--json'], env: deadEnv(ca), cwd: ctx.tmp }).ms },
+          {
+            key: 'version',
+            label: 'breakdown: `dockhook --version` (launcher + Node + bundle)',
+            run: (ca) => timeSpawn({ file: ctx.bin, args: ['--version'], env: deadEnv(ca), cwd: ctx.tmp }).ms,
+          },
+          {
+            key: 'config',
+            label: '`dockhook config --json` (+ config loading)',
+            run: (ca) => timeSpawn({ file: ctx.bin, args: ['config', '--json'], env: deadEnv(ca), cwd: ctx.tmp }).ms,
+          },
         ],
         notes: () => {
-          const slow = [...probeMs.entries()].map(([id, ms]) => [id, median(ms)] as const).sort((x, y) => y[1] - x[1]).slice(0, 3);
+          const slow = [...probeMs.entries()]
+            .map(([id, ms]) => [id, median(ms)] as const)
+            .sort((x, y) => y[1] - x[1])
+            .slice(0, 3);
           return `cause ${report.diagnosis.cause}; slowest probes (median, in-process): ${slow.map(([id, ms]) => `${id} ${fmtMs(ms)}`).join(', ')}`;
         },
       });
@@ -117,7 +132,10 @@ export async function nodeRows(ctx: BenchContext): Promise<void> {
     const what = "shim: docker's error line → first `dockhook:` line, vs `node -e 0`";
     const variant = '`dockhook exec -- ps`, stderr a pipe, dead DOCKER_HOST';
     try {
-      const extra = new Map<CaSetting, ShimTiming[]>([['set', []], ['unset', []]]);
+      const extra = new Map<CaSetting, ShimTiming[]>([
+        ['set', []],
+        ['unset', []],
+      ]);
       await compare(ctx, {
         id: '5',
         what,

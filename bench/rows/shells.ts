@@ -75,7 +75,12 @@ export async function shellRows(ctx: BenchContext): Promise<void> {
     const loads = new Map<Form, boolean>();
     for (const form of forms) {
       const argv = shellArgv(shell, `${initLine(ctx, shell, form)}; ${isFunction(shell)}`);
-      const r = spawnSync(argv[0]!, argv.slice(1), { cwd: ctx.repo, env: withCa(ctx.env, 'unset', { ...shellEnv, ...endpoints[0]!.extra }), encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
+      const r = spawnSync(argv[0]!, argv.slice(1), {
+        cwd: ctx.repo,
+        env: withCa(ctx.env, 'unset', { ...shellEnv, ...endpoints[0]!.extra }),
+        encoding: 'utf8',
+        stdio: ['ignore', 'pipe', 'pipe'],
+      });
       const ok = r.status === 0 && r.stdout.includes('LOADED');
       loads.set(form, ok);
       if (form === 'relative' && loads.get('absolute')) continue;
@@ -107,11 +112,18 @@ export async function shellRows(ctx: BenchContext): Promise<void> {
         // The healthy path must start no Node: count what the loaded loop executes.
         const trace = `${ctx.tmp}/strace-${shell}-${index}.txt`;
         rmSync(trace, { force: true });
-        const st = spawnSync('strace', ['-f', '-qq', '-e', 'trace=execve', '-e', 'signal=none', '-o', trace, ...loaded], { cwd: ctx.repo, env: envFor('set'), stdio: ['ignore', 'ignore', 'pipe'], encoding: 'utf8' });
+        const st = spawnSync('strace', ['-f', '-qq', '-e', 'trace=execve', '-e', 'signal=none', '-o', trace, ...loaded], {
+          cwd: ctx.repo,
+          env: envFor('set'),
+          stdio: ['ignore', 'ignore', 'pipe'],
+          encoding: 'utf8',
+        });
         let execs = 'strace unavailable';
         let nodeStarts = -1;
         if (st.status === 0) {
-          const lines = readFileSync(trace, 'utf8').split('\n').filter((l) => /execve\(/.test(l) && / = 0$/.test(l));
+          const lines = readFileSync(trace, 'utf8')
+            .split('\n')
+            .filter((l) => /execve\(/.test(l) && / = 0$/.test(l));
           const count = (re: RegExp) => lines.filter((l) => re.test(l)).length;
           nodeStarts = count(/execve\("[^"]*\/node"/);
           execs = `loaded loop execs: docker ${count(/execve\("[^"]*\/docker"/)}, node ${nodeStarts}, other ${lines.length - count(/execve\("[^"]*\/(docker|node)"/)}`;
@@ -123,7 +135,8 @@ export async function shellRows(ctx: BenchContext): Promise<void> {
         // replaced by /bin/true (slope between 0 and K calls, loaded minus plain).
         const k = ctx.quick ? 20 : 100;
         const fakeEnv = () => withCa(ctx.env, 'unset', { ...shellEnv, ...endpoint.extra, PATH: `${fakeDir}:${ctx.env.PATH}` });
-        const timeIt = (argv: string[]) => timeSpawn({ file: argv[0]!, args: argv.slice(1), env: fakeEnv(), cwd: ctx.repo, stdio: ['ignore', 'ignore', 'pipe'] }).ms;
+        const timeIt = (argv: string[]) =>
+          timeSpawn({ file: argv[0]!, args: argv.slice(1), env: fakeEnv(), cwd: ctx.repo, stdio: ['ignore', 'ignore', 'pipe'] }).ms;
         const slope = await interleave(
           [
             { id: 'p0', run: () => timeIt(shellArgv(shell, shell === 'fish' ? 'true' : ':')) },
@@ -134,7 +147,7 @@ export async function shellRows(ctx: BenchContext): Promise<void> {
           rounds(ctx, 10, 2),
         );
         const m = (key: string) => median(slope.get(key) ?? []);
-        const perCall = ((m('lk') - m('l0')) - (m('pk') - m('p0'))) / k;
+        const perCall = (m('lk') - m('l0') - (m('pk') - m('p0'))) / k;
         const initCost = m('l0') - m('p0');
         await compare(ctx, {
           id,
@@ -147,8 +160,16 @@ export async function shellRows(ctx: BenchContext): Promise<void> {
           a: (ca) => timeSpawn({ file: plain[0]!, args: plain.slice(1), env: envFor(ca), cwd: ctx.repo, stdio: ['ignore', 'ignore', 'pipe'] }).ms,
           b: (ca) => timeSpawn({ file: loaded[0]!, args: loaded.slice(1), env: envFor(ca), cwd: ctx.repo, stdio: ['ignore', 'ignore', 'pipe'] }).ms,
           extras: [
-            { key: 'empty', label: 'breakdown: shell with an empty script', run: (ca) => timeSpawn({ file: empty[0]!, args: empty.slice(1), env: envFor(ca), cwd: ctx.repo, stdio: ['ignore', 'ignore', 'pipe'] }).ms },
-            { key: 'init', label: 'shell with only the init line', run: (ca) => timeSpawn({ file: initOnly[0]!, args: initOnly.slice(1), env: envFor(ca), cwd: ctx.repo, stdio: ['ignore', 'ignore', 'pipe'] }).ms },
+            {
+              key: 'empty',
+              label: 'breakdown: shell with an empty script',
+              run: (ca) => timeSpawn({ file: empty[0]!, args: empty.slice(1), env: envFor(ca), cwd: ctx.repo, stdio: ['ignore', 'ignore', 'pipe'] }).ms,
+            },
+            {
+              key: 'init',
+              label: 'shell with only the init line',
+              run: (ca) => timeSpawn({ file: initOnly[0]!, args: initOnly.slice(1), env: envFor(ca), cwd: ctx.repo, stdio: ['ignore', 'ignore', 'pipe'] }).ms,
+            },
           ],
           notes: (_ca, samplesA) => {
             const a = median(samplesA);
@@ -187,8 +208,15 @@ export async function shellRows(ctx: BenchContext): Promise<void> {
   // (no launcher, no cat: what shell/dockhook.plugin.zsh and conf.d/dockhook.fish do).
   for (const shell of SHELLS) {
     const launcher = `dockhook init ${shell} >/dev/null`;
-    const source = shell === 'fish' ? `set -g _DOCKHOOK_BIN ${ctx.bin}; source ${ctx.repo}/shell/dockhook.fish` : `_DOCKHOOK_BIN=${ctx.bin}; source ${ctx.repo}/shell/dockhook.${shell}`;
-    for (const [which, text] of [['absolute', initLine(ctx, shell, 'absolute')], ['launcher', launcher], ['source', source]] as const) {
+    const source =
+      shell === 'fish'
+        ? `set -g _DOCKHOOK_BIN ${ctx.bin}; source ${ctx.repo}/shell/dockhook.fish`
+        : `_DOCKHOOK_BIN=${ctx.bin}; source ${ctx.repo}/shell/dockhook.${shell}`;
+    for (const [which, text] of [
+      ['absolute', initLine(ctx, shell, 'absolute')],
+      ['launcher', launcher],
+      ['source', source],
+    ] as const) {
       mkdirSync(`${rc}/${shell}-${which}${shell === 'fish' ? '/fish' : ''}`, { recursive: true });
       const file = shell === 'bash' ? `${rc}/bash-${which}/bashrc` : shell === 'zsh' ? `${rc}/zsh-${which}/.zshrc` : `${rc}/fish-${which}/fish/config.fish`;
       writeFileSync(file, `${text}\n`);
@@ -206,7 +234,11 @@ export async function shellRows(ctx: BenchContext): Promise<void> {
       const check = spec.argv('loaded').slice(0, -1).concat(isFunction(shell));
       const r = spawnSync(check[0]!, check.slice(1), { cwd: ctx.repo, env: envFor('unset', 'loaded'), encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
       const loadedOk = r.stdout.includes('LOADED');
-      ctx.checks.push({ what: `${shell} -i with the init line in its rc file defines the docker function`, pass: loadedOk, detail: loadedOk ? 'yes' : `no: ${r.stderr.trim().slice(0, 200)}` });
+      ctx.checks.push({
+        what: `${shell} -i with the init line in its rc file defines the docker function`,
+        pass: loadedOk,
+        detail: loadedOk ? 'yes' : `no: ${r.stderr.trim().slice(0, 200)}`,
+      });
       const run = (ca: CaSetting, which: Which) => {
         const argv = spec.argv(which);
         return timeSpawn({ file: argv[0]!, args: argv.slice(1), env: envFor(ca, which), cwd: ctx.repo, stdio: ['ignore', 'pipe', 'pipe'] }).ms;

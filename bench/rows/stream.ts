@@ -45,7 +45,10 @@ export async function detectorRow(ctx: BenchContext): Promise<void> {
     if (!existsSync(`${ctx.repo}/src/core/detect.ts`)) throw new BenchError('src/core/detect.ts does not exist yet');
     const worker = await bundleWorker(ctx);
     ctx.progress(`6 detector: bundled ${worker}`);
-    const results = new Map<CaSetting, WorkerResult[]>([['set', []], ['unset', []]]);
+    const results = new Map<CaSetting, WorkerResult[]>([
+      ['set', []],
+      ['unset', []],
+    ]);
     const variants = CA_SETTINGS.map((ca) => ({
       id: ca,
       run: () => {
@@ -74,7 +77,11 @@ export async function detectorRow(ctx: BenchContext): Promise<void> {
       const kind = runs[0]?.detection.kind ?? 'none';
       const flat = growth <= 2 * 1048576;
       const fast = mbps >= 200;
-      const problems = [!fast ? `${mbps.toFixed(0)} MB/s < 200` : null, !flat ? `grows ${fmtMiB(growth)}` : null, !detected ? 'missed the connection error split across the last chunk boundary' : null].filter(Boolean);
+      const problems = [
+        !fast ? `${mbps.toFixed(0)} MB/s < 200` : null,
+        !flat ? `grows ${fmtMiB(growth)}` : null,
+        !detected ? 'missed the connection error split across the last chunk boundary' : null,
+      ].filter(Boolean);
       ctx.rows.push({
         id: '6',
         what,
@@ -127,7 +134,10 @@ function importBusybox(ctx: BenchContext, dir: string): void {
     `for tool in sh cat; do ln -sf busybox '${root}/bin/'$tool; done`,
     `tar -C '${root}' -c . | docker import - bb:latest >/dev/null`,
   ].join('\n');
-  const result = spawnSync('sh', ['-c', script], { env: { ...ctx.env, DOCKER_HOST: ctx.engine.unixHost, DOCKER_CONFIG: ctx.engine.plainConfig }, encoding: 'utf8' });
+  const result = spawnSync('sh', ['-c', script], {
+    env: { ...ctx.env, DOCKER_HOST: ctx.engine.unixHost, DOCKER_CONFIG: ctx.engine.plainConfig },
+    encoding: 'utf8',
+  });
   if (result.status !== 0) throw new Error(`importing busybox into the bench engine failed: ${result.stderr}`);
 }
 
@@ -142,7 +152,10 @@ export async function forwardRows(ctx: BenchContext): Promise<void> {
   // wraps in life), not `cat` into a file, which the kernel copies without userspace at all.
   importBusybox(ctx, dir);
   const emit = `${dir}/emit-stderr.sh`;
-  writeFileSync(emit, `#!/bin/sh\n# docker streaming ${size} of a container's stderr, exit 0\nDOCKER_HOST='${ctx.engine.unixHost}' DOCKER_CONFIG='${ctx.engine.plainConfig}' exec docker run --rm -i bb:latest /bin/sh -c 'cat >&2' <${data}\n`);
+  writeFileSync(
+    emit,
+    `#!/bin/sh\n# docker streaming ${size} of a container's stderr, exit 0\nDOCKER_HOST='${ctx.engine.unixHost}' DOCKER_CONFIG='${ctx.engine.plainConfig}' exec docker run --rm -i bb:latest /bin/sh -c 'cat >&2' <${data}\n`,
+  );
   chmodSync(emit, 0o755);
   const expected = sha256(data);
   // For the breakdown: the detector alone on these bytes, and a Node forwarder without detection.
@@ -190,7 +203,11 @@ export async function forwardRows(ctx: BenchContext): Promise<void> {
           if (got !== expected) mismatches.push(`${side}/${ca}: sha256 ${got.slice(0, 12)} ≠ ${expected.slice(0, 12)}`);
           return ms;
         } finally {
-          try { closeSync(fd); } catch { /* closed */ }
+          try {
+            closeSync(fd);
+          } catch {
+            /* closed */
+          }
         }
       };
       await compare(ctx, {
@@ -211,14 +228,19 @@ export async function forwardRows(ctx: BenchContext): Promise<void> {
             run: () => {
               const fd = openSync(`${dir}/fwd-node.out`, 'w');
               try {
-                return timeSpawn({ file: 'node', args: [forwarder, emit], env: withCa(ctx.env, 'unset'), cwd: dir, stdio: ['ignore', 'ignore', fd], timeoutMs }).ms;
+                return timeSpawn({ file: 'node', args: [forwarder, emit], env: withCa(ctx.env, 'unset'), cwd: dir, stdio: ['ignore', 'ignore', fd], timeoutMs })
+                  .ms;
               } finally {
                 closeSync(fd);
               }
             },
           },
         ],
-        notes: () => `${detectorOnly}; ` + (mismatches.length === 0 ? `all outputs byte-identical (sha256 ${expected.slice(0, 12)}…)` : `MISMATCH ×${mismatches.length}: ${mismatches.slice(0, 2).join(', ')}`),
+        notes: () =>
+          `${detectorOnly}; ` +
+          (mismatches.length === 0
+            ? `all outputs byte-identical (sha256 ${expected.slice(0, 12)}…)`
+            : `MISMATCH ×${mismatches.length}: ${mismatches.slice(0, 2).join(', ')}`),
         invalid: () => (mismatches.length === 0 ? null : 'output not byte-identical'),
       });
     } catch (error) {
@@ -232,15 +254,28 @@ export async function forwardRows(ctx: BenchContext): Promise<void> {
     const what = `shim forwarding ${size} on stderr, byte-identical, vs the bare command`;
     const variant = 'pty mode (under `script -qfec`, stderr a terminal; docker gets its own pty)';
     try {
-      const hashes = new Map<string, Set<string>>([['bare', new Set()], ['shim', new Set()]]);
-      const sizes = new Map<string, number[]>([['bare', []], ['shim', []]]);
+      const hashes = new Map<string, Set<string>>([
+        ['bare', new Set()],
+        ['shim', new Set()],
+      ]);
+      const sizes = new Map<string, number[]>([
+        ['bare', []],
+        ['shim', []],
+      ]);
       let prefixes = 0;
       const run = (ca: CaSetting, side: 'bare' | 'shim') => {
         const out = `${dir}/pty-${side}.out`;
         const fd = openSync(out, 'w');
         try {
           const command = side === 'bare' ? emit : `${ctx.bin} exec -- build .`;
-          const ms = timeSpawn({ file: 'script', args: ['-qfec', command, '/dev/null'], env: envFor(ca), cwd: dir, stdio: ['ignore', fd, 'pipe'], timeoutMs }).ms;
+          const ms = timeSpawn({
+            file: 'script',
+            args: ['-qfec', command, '/dev/null'],
+            env: envFor(ca),
+            cwd: dir,
+            stdio: ['ignore', fd, 'pipe'],
+            timeoutMs,
+          }).ms;
           closeSync(fd);
           hashes.get(side)!.add(sha256(out));
           sizes.get(side)!.push(statSync(out).size);
@@ -251,7 +286,11 @@ export async function forwardRows(ctx: BenchContext): Promise<void> {
           }
           return ms;
         } finally {
-          try { closeSync(fd); } catch { /* closed */ }
+          try {
+            closeSync(fd);
+          } catch {
+            /* closed */
+          }
         }
       };
       // What the terminal should show: the payload through one line discipline (\n → \r\n).
@@ -272,8 +311,14 @@ export async function forwardRows(ctx: BenchContext): Promise<void> {
           const shim = [...hashes.get('shim')!];
           const same = shim.length === 1 && bare.length === 1 && shim[0] === bare[0];
           const want = Math.max(...sizes.get('bare')!);
-          const short = sizes.get('shim')!.map((n) => want - n).filter((d) => d !== 0);
-          const shortText = short.length === 0 ? '' : `; shim output short by ${Math.min(...short)}–${Math.max(...short)} bytes in ${short.length} of ${sizes.get('shim')!.length} runs${prefixes > 0 ? `, ${prefixes} of them an exact prefix of the bare output (the tail is lost)` : ''}`;
+          const short = sizes
+            .get('shim')!
+            .map((n) => want - n)
+            .filter((d) => d !== 0);
+          const shortText =
+            short.length === 0
+              ? ''
+              : `; shim output short by ${Math.min(...short)}–${Math.max(...short)} bytes in ${short.length} of ${sizes.get('shim')!.length} runs${prefixes > 0 ? `, ${prefixes} of them an exact prefix of the bare output (the tail is lost)` : ''}`;
           return `${same ? 'shim output identical to bare' : `shim output DIFFERS from bare (${shim.length} distinct shim hashes)`}; bare ${bare.length === 1 && bare[0] === crlf ? '= payload with \\n→\\r\\n' : '≠ payload with \\n→\\r\\n'}${shortText}`;
         },
         invalid: () => {

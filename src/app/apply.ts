@@ -62,7 +62,11 @@ export function runInherit(argv: readonly string[], env: NodeJS.ProcessEnv): Pro
  * Starts a daemon in a session of its own (setsid), so closing the terminal or the shell does
  * not take it down, with its output appended to a private log file.
  */
-function startDetached(argv: readonly string[], detach: NonNullable<Fix['detach']>, env: NodeJS.ProcessEnv): Promise<{ status: number; problem: string | null; exited: () => boolean }> {
+function startDetached(
+  argv: readonly string[],
+  detach: NonNullable<Fix['detach']>,
+  env: NodeJS.ProcessEnv,
+): Promise<{ status: number; problem: string | null; exited: () => boolean }> {
   return new Promise((resolve) => {
     const [file, ...args] = argv;
     const log = openPrivateLog(detach.log);
@@ -114,7 +118,8 @@ function runWithInput(argv: readonly string[], input: string, env: NodeJS.Proces
  */
 async function sudoRefused(concrete: readonly string[], options: ApplyOptions): Promise<boolean> {
   const [file] = concrete;
-  if (!file || options.uid === 0 || basename(file) !== 'sudo' || options.config.sudo.some((word) => word === '-n' || word === '--non-interactive')) return false;
+  if (!file || options.uid === 0 || basename(file) !== 'sudo' || options.config.sudo.some((word) => word === '-n' || word === '--non-interactive'))
+    return false;
   return new Promise((resolve) => {
     const child = spawn(file, ['-n', 'true'], { stdio: 'ignore', env: childEnv(options.env) });
     child.on('error', () => resolve(false));
@@ -128,8 +133,11 @@ export async function applyFix(fix: Fix, options: ApplyOptions): Promise<Applied
   // `newgrp docker` and friends are for the person's own shell; dockhook applies env and retry.
   const commands = fix.personal ? [] : fix.commands;
   // Files first, each written by tee from the content the person was shown.
-  for (const file of fix.personal ? [] : fix.files ?? []) {
-    for (const [argv, input] of [[fileDirArgv(file.path, fix.privileged), null], [fileWriteArgv(file.path, fix.privileged), file.content]] as const) {
+  for (const file of fix.personal ? [] : (fix.files ?? [])) {
+    for (const [argv, input] of [
+      [fileDirArgv(file.path, fix.privileged), null],
+      [fileWriteArgv(file.path, fix.privileged), file.content],
+    ] as const) {
       const concrete = concreteArgv(argv, { sudo: options.config.sudo, uid: options.uid, dockerBinary: options.dockerBinary });
       say(t('apply.running', { command: commandLine(concrete) }));
       const status = input === null ? (await runInherit(concrete, childEnv(options.env))).status : await runWithInput(concrete, input, childEnv(options.env));

@@ -59,7 +59,16 @@ export async function handleFailure(ctx: AppContext, input: FailureInput): Promi
     const sys = round === 1 ? ctx.sys : realSystem(env);
     const inv = await investigate(sys, input.dockerArgs, config, t).finally(() => process.removeListener('SIGINT', leave));
     const { diagnosis } = inv;
-    const next = plan({ diagnosis, reachable: isReachable(inv.facts.ping), terminal, autoApply: config.autoApply, mode: input.mode, round, failed, handBack: input.envOut !== null });
+    const next = plan({
+      diagnosis,
+      reachable: isReachable(inv.facts.ping),
+      terminal,
+      autoApply: config.autoApply,
+      mode: input.mode,
+      round,
+      failed,
+      handBack: input.envOut !== null,
+    });
 
     const block = (offered: readonly Offered[]) => {
       const lines = [c.bold(t('prompt.header', { summary: diagnosis.summary }))];
@@ -106,7 +115,10 @@ export async function handleFailure(ctx: AppContext, input: FailureInput): Promi
         const retrying = config.retry && next.preferred.fix.retry !== 'none' && !standalone;
         const question = `  ${questionText(next, retrying, shown, t)} ${next.keys} `;
         // A yes that grants root-equivalent rights waits a visible moment (io/prompt.ts).
-        const answer = await askKey(question, next.defaultYes, next.offered.length, { settleMs: next.preferred.fix.rootEquivalent ? ROOT_EQUIVALENT_SETTLE_MS : 0, settleKeys: ['y', 'Y', String(next.preferred.number)] });
+        const answer = await askKey(question, next.defaultYes, next.offered.length, {
+          settleMs: next.preferred.fix.rootEquivalent ? ROOT_EQUIVALENT_SETTLE_MS : 0,
+          settleKeys: ['y', 'Y', String(next.preferred.number)],
+        });
         if (answer.kind === 'no-tty') ctx.say(t('error.no-tty'));
         fix = chosen(next, answer.kind === 'choice' ? { kind: 'choice', number: answer.index + 1 } : answer);
         if (fix === null) {
@@ -131,7 +143,8 @@ export async function handleFailure(ctx: AppContext, input: FailureInput): Promi
     if (outcome.kind === 'done' && fix.retry === 'plain') {
       const endpoint = endpointFor(realSystem(env), input.dockerArgs);
       // A context that still cannot be read answers nothing, whatever its fallback url does.
-      endpointAnswers = endpoint.contextError === null && isReachable(await ctx.sys.ping(endpoint.url, { timeoutMs: config.probeTimeoutMs, tls: endpoint.tls }));
+      endpointAnswers =
+        endpoint.contextError === null && isReachable(await ctx.sys.ping(endpoint.url, { timeoutMs: config.probeTimeoutMs, tls: endpoint.tls }));
     }
     const then = afterApply({ fix, outcome, mode: input.mode, retry: config.retry, round, failed, endpointAnswers });
     lastFix = fix;
@@ -143,7 +156,8 @@ export async function handleFailure(ctx: AppContext, input: FailureInput): Promi
       case 'stop':
         if (then.why === 'rounds') ctx.say(t('stop.rounds', { rounds: round }));
         // Ctrl-C at sudo's password prompt: nothing ran; the step stays the person's to take.
-        else if (outcome.kind === 'interrupted' && outcome.argv.length > 0) ctx.say(t('stop.step-yours', { command: fixLines(fix, concrete, ctx.shell).join(' && ') }));
+        else if (outcome.kind === 'interrupted' && outcome.argv.length > 0)
+          ctx.say(t('stop.step-yours', { command: fixLines(fix, concrete, ctx.shell).join(' && ') }));
         return unfixed;
       case 're-diagnose':
         ctx.say(t('loop.again'));
@@ -156,7 +170,7 @@ export async function handleFailure(ctx: AppContext, input: FailureInput): Promi
   /** The one-line version, for when no one can be asked. */
   function hintLine(p: Extract<Plan, { kind: 'hint' | 'stop' | 'apply' }>, summary: string): string {
     const first = p.kind === 'stop' ? p.offered[0]?.fix : p.fix;
-    const command = !first ? null : first.manual ? first.title : fixLines(first, concrete, ctx.shell)[0] ?? first.title;
+    const command = !first ? null : first.manual ? first.title : (fixLines(first, concrete, ctx.shell)[0] ?? first.title);
     if (command && first && envOnly(first)) return t('hint.no-tty-env', { summary, command });
     return command ? t('hint.no-tty', { summary, command }) : t('hint.no-fix', { summary });
   }

@@ -21,17 +21,37 @@ export function fixLines(fix: Fix, concrete: (argv: readonly string[]) => string
 }
 
 /** `concrete` turns a catalogue argv into what would really run here (sudo swapped or dropped). */
-export function renderFixes(fixes: readonly Fix[], t: Translate, c: Palette, concrete: (argv: readonly string[]) => string[] = (a) => [...a], indent = '  ', shell: ShellName = 'bash'): string[] {
-  return renderOffered(fixes.map((fix, index) => ({ number: index + 1, fix })), t, c, concrete, indent, shell);
+export function renderFixes(
+  fixes: readonly Fix[],
+  t: Translate,
+  c: Palette,
+  concrete: (argv: readonly string[]) => string[] = (a) => [...a],
+  indent = '  ',
+  shell: ShellName = 'bash',
+): string[] {
+  return renderOffered(
+    fixes.map((fix, index) => ({ number: index + 1, fix })),
+    t,
+    c,
+    concrete,
+    indent,
+    shell,
+  );
 }
 
-export function renderOffered(offered: readonly Offered[], t: Translate, c: Palette, concrete: (argv: readonly string[]) => string[] = (a) => [...a], indent = '  ', shell: ShellName = 'bash'): string[] {
+export function renderOffered(
+  offered: readonly Offered[],
+  t: Translate,
+  c: Palette,
+  concrete: (argv: readonly string[]) => string[] = (a) => [...a],
+  indent = '  ',
+  shell: ShellName = 'bash',
+): string[] {
   const lines: string[] = [];
   for (const { number, fix } of offered) {
-    const marks = [
-      fix.privileged ? t('report.fix-privileged') : null,
-      fix.persistent && !fix.manual && !fix.rootEquivalent ? t('report.fix-lasts') : null,
-    ].filter(Boolean).join(' ');
+    const marks = [fix.privileged ? t('report.fix-privileged') : null, fix.persistent && !fix.manual && !fix.rootEquivalent ? t('report.fix-lasts') : null]
+      .filter(Boolean)
+      .join(' ');
     lines.push(`${indent}${number}. ${fix.title}${marks ? ` ${marks}` : ''}`);
     // A file the fix writes is shown whole before the commands that follow it.
     for (const file of fix.files ?? []) {
@@ -55,7 +75,12 @@ export function renderOffered(offered: readonly Offered[], t: Translate, c: Pale
 }
 
 /** The question names which fix a yes applies whenever more than one is on the screen, and what the other keys pick. */
-export function questionText(ask: { offered: readonly Offered[]; preferred: Offered; choices: readonly Offered[] }, retrying: boolean, command: string, t: Translate): string {
+export function questionText(
+  ask: { offered: readonly Offered[]; preferred: Offered; choices: readonly Offered[] },
+  retrying: boolean,
+  command: string,
+  t: Translate,
+): string {
   if (ask.offered.length === 1) return retrying ? t('prompt.apply-retry', { command }) : t('prompt.apply');
   const number = ask.preferred.number;
   const others = ask.choices.map((o) => o.number).join(', ');

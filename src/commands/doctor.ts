@@ -56,14 +56,16 @@ export async function doctorCommand(ctx: AppContext, options: { json: boolean; l
   }
   const c = await ctx.colours('stdout');
   const lines = [c.bold(t('report.title')), t('report.endpoint', { url: inv.endpoint.url, source: endpointSource(t, inv.endpoint) })];
-  for (const probe of inv.probes) lines.push(`  ${probe.ok ? c.ok('✓') : c.bad('✗')} ${probe.id.padEnd(14)} ${visible(probe.detail)} ${c.dim(`${probe.ms} ms`)}`);
+  for (const probe of inv.probes)
+    lines.push(`  ${probe.ok ? c.ok('✓') : c.bad('✗')} ${probe.id.padEnd(14)} ${visible(probe.detail)} ${c.dim(`${probe.ms} ms`)}`);
   const { diagnosis } = inv;
   const cause = diagnosis.reason ? `${diagnosis.cause} (${diagnosis.reason})` : diagnosis.cause;
   // The cause is coloured after the line is worded: placeholder values are escaped text.
   const causeLine = t('report.cause', { cause, summary: diagnosis.summary });
   lines.push(causeLine.replace(cause, reachable ? c.ok(cause) : c.bad(cause)));
   // The daemon's own line that proves the reason, right under it.
-  if (diagnosis.proof) lines.push(`  ${c.dim(visible(t(diagnosis.cause === 'rootless-failed' ? 'report.proof-rootless' : 'report.proof', { line: diagnosis.proof })))}`);
+  if (diagnosis.proof)
+    lines.push(`  ${c.dim(visible(t(diagnosis.cause === 'rootless-failed' ? 'report.proof-rootless' : 'report.proof', { line: diagnosis.proof })))}`);
   if (!reachable || diagnosis.evidence.length > 3) {
     lines.push(t('report.evidence'));
     // The proof is already under the cause line; the evidence does not repeat it.
@@ -71,7 +73,16 @@ export async function doctorCommand(ctx: AppContext, options: { json: boolean; l
   }
   if (diagnosis.fixes.length > 0) {
     lines.push(t('report.fixes'));
-    lines.push(...renderFixes(diagnosis.fixes, t, c, (argv) => concreteArgv(argv, { sudo: config.sudo, uid: ctx.sys.user.uid, dockerBinary: 'docker' }), '  ', ctx.shell));
+    lines.push(
+      ...renderFixes(
+        diagnosis.fixes,
+        t,
+        c,
+        (argv) => concreteArgv(argv, { sudo: config.sudo, uid: ctx.sys.user.uid, dockerBinary: 'docker' }),
+        '  ',
+        ctx.shell,
+      ),
+    );
   }
   if (options.logs) lines.push(...logReport(inv, t, c));
   // The report (not the JSON) is for a person: in the locale's characters.

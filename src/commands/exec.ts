@@ -24,7 +24,17 @@ export function groupToRunWith(env: Readonly<Record<string, string | undefined>>
 export async function execCommand(ctx: AppContext, dockerArgs: readonly string[], envOut: string | null): Promise<number> {
   const detector = new StderrWatch();
   const docker = dockerBinary(ctx.env);
-  const group = groupToRunWith(ctx.env, () => { try { return readFileSync('/etc/group', 'utf8'); } catch { return ''; } }, process.getgroups?.() ?? []);
+  const group = groupToRunWith(
+    ctx.env,
+    () => {
+      try {
+        return readFileSync('/etc/group', 'utf8');
+      } catch {
+        return '';
+      }
+    },
+    process.getgroups?.() ?? [],
+  );
   const [file, ...args] = group ? sgArgv(docker, dockerArgs, group) : [docker, ...dockerArgs];
   const result = await runForwarding({
     file: file!,

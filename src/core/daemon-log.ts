@@ -105,7 +105,10 @@ function latestAttemptInLines(lines: readonly string[]): string[] {
 }
 
 function splitLines(chunks: readonly string[]): string[] {
-  return chunks.flatMap((c) => c.split('\n')).map((l) => l.replace(/\r$/, '')).filter((l) => l.trim() !== '');
+  return chunks
+    .flatMap((c) => c.split('\n'))
+    .map((l) => l.replace(/\r$/, ''))
+    .filter((l) => l.trim() !== '');
 }
 
 const MAX_TELLING = 5;
@@ -125,12 +128,15 @@ export function tellingLines(lines: readonly string[], max = MAX_TELLING): strin
       break;
     }
   }
-  const telling = lines.slice(from).map((l) => l.trim()).filter((l) => {
-    if (/module=grpc/.test(l)) return false;
-    const level = /\blevel=(\w+)/.exec(l)?.[1];
-    if (level !== undefined) return level === 'error' || level === 'fatal' || level === 'panic';
-    return /(failed|error|unable|invalid|cannot|can't|denied|refus|exited|too quickly|no space left|not found)/i.test(l);
-  });
+  const telling = lines
+    .slice(from)
+    .map((l) => l.trim())
+    .filter((l) => {
+      if (/module=grpc/.test(l)) return false;
+      const level = /\blevel=(\w+)/.exec(l)?.[1];
+      if (level !== undefined) return level === 'error' || level === 'fatal' || level === 'panic';
+      return /(failed|error|unable|invalid|cannot|can't|denied|refus|exited|too quickly|no space left|not found)/i.test(l);
+    });
   return telling.slice(-max).map((l) => shortLine(l));
 }
 

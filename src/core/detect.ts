@@ -44,11 +44,26 @@ const CONNECTION_NEEDLES = ['ocker daemon', 'ocker API', 'uring connect', 'rying
  * near the start of a stream, which keeps the scan of a long build log to the six fragments above.
  */
 const CLIENT_SETUP_NEEDLES = [
-  "ouldn't connect", 'etching server', 'ndpoint', 'ontext', 'onflicting', 'ile system, pl',
-  'tlsverify', 'ertification sett', 'CA certificate', 'X509 key', 'SSL error', 'TLS configuration', 'TLS data', 'in this WSL',
+  "ouldn't connect",
+  'etching server',
+  'ndpoint',
+  'ontext',
+  'onflicting',
+  'ile system, pl',
+  'tlsverify',
+  'ertification sett',
+  'CA certificate',
+  'X509 key',
+  'SSL error',
+  'TLS configuration',
+  'TLS data',
+  'in this WSL',
   // The 1.x clients' raw request errors (`Get http:///var/run/docker.sock/v1.16/…: <cause>`), the context store's
   // read errors, and the ssh transport's URL checks.
-  '/v1.', 'ead metadata', 'ost connection is not', 'nvalid SSH URL',
+  '/v1.',
+  'ead metadata',
+  'ost connection is not',
+  'nvalid SSH URL',
 ];
 
 /** How far into a stream the client-setup wordings are looked for (a MiB of output is far past client setup). */
@@ -92,15 +107,27 @@ interface Rule {
 const DAEMON_ANSWERED = rx(phrase('error response from daemon:'));
 const DAEMON_ANSWER_EXCEPTIONS: readonly Rule[] = [
   // T2: Go's TLS server answers plain HTTP with a 400 and this body (siderolabs/talos#6706, docker/compose#9790).
-  { id: 'T2', kind: 'tls-error', noEndpoint: true,
-    pattern: rx(`${phrase('error response from daemon:')}\\s*${phrase('client sent an http request to an https server')}`) },
+  {
+    id: 'T2',
+    kind: 'tls-error',
+    noEndpoint: true,
+    pattern: rx(`${phrase('error response from daemon:')}\\s*${phrase('client sent an http request to an https server')}`),
+  },
   // Docker Desktop for Mac's proxy with its VM down (docker/for-mac#4768, #5062; 1.12 betas: for-mac#39). The
   // socket named is Desktop's internal one, not the client's endpoint.
-  { id: 'desktop-mac-proxy', kind: 'daemon-unreachable', noEndpoint: true,
-    pattern: rx(`${phrase('error response from daemon:')}\\s*dial\\s*unix\\s*\\S*(?:docker\\.raw\\.sock|com\\.docker\\.docker)`) },
+  {
+    id: 'desktop-mac-proxy',
+    kind: 'daemon-unreachable',
+    noEndpoint: true,
+    pattern: rx(`${phrase('error response from daemon:')}\\s*dial\\s*unix\\s*\\S*(?:docker\\.raw\\.sock|com\\.docker\\.docker)`),
+  },
   // Docker Desktop for Windows' proxy with its backend down (docker/for-win#7186, #7243).
-  { id: 'desktop-windows-proxy', kind: 'daemon-unreachable', noEndpoint: true,
-    pattern: rx(`${phrase('error response from daemon:')}\\s*open\\s*\\\\\\\\\\.\\\\pipe\\\\`) },
+  {
+    id: 'desktop-windows-proxy',
+    kind: 'daemon-unreachable',
+    noEndpoint: true,
+    pattern: rx(`${phrase('error response from daemon:')}\\s*open\\s*\\\\\\\\\\.\\\\pipe\\\\`),
+  },
 ];
 
 // Context errors happen while the CLI builds its client, before any connection; their text can
@@ -109,27 +136,50 @@ const CONTEXT_RULES: readonly Rule[] = [
   // docker/cli cli/command/cli.go: `unable to resolve docker endpoint: %w` (printed as `Failed to initialize: …` ≥ v23).
   { id: 'C-resolve', kind: 'context-error', noEndpoint: true, pattern: rx(phrase('unable to resolve docker endpoint')) },
   // docker/cli cli/command/cli.go resolveContextName, 19.03–20.10.
-  { id: 'C-current', kind: 'context-error', noEndpoint: true,
-    pattern: rx(`${phrase('current context')}\\s*"[^"]*"\\s*${phrase('is not found on the file system')}`) },
+  {
+    id: 'C-current',
+    kind: 'context-error',
+    noEndpoint: true,
+    pattern: rx(`${phrase('current context')}\\s*"[^"]*"\\s*${phrase('is not found on the file system')}`),
+  },
   // docker/cli cli/context/store: contextDoesNotExistError, metadatastore.go get/getByID and the meta.json parse error.
-  { id: 'C-missing', kind: 'context-error', noEndpoint: true,
-    pattern: rx(`context\\s*"[^"]*"(?:\\s*${phrase('does not exist')}|:\\s*${phrase('context not found')}|:\\s*parsing\\s*\\S*meta\\.json)`) },
+  {
+    id: 'C-missing',
+    kind: 'context-error',
+    noEndpoint: true,
+    pattern: rx(`context\\s*"[^"]*"(?:\\s*${phrase('does not exist')}|:\\s*${phrase('context not found')}|:\\s*parsing\\s*\\S*meta\\.json)`),
+  },
   // docker/buildx store/storeutil GetCurrentEndpoint: `docker endpoint for %q not found` (a broken context store).
   { id: 'C-buildx', kind: 'context-error', noEndpoint: true, pattern: rx(`${phrase('docker endpoint for')}\\s*"[^"]*"\\s*${phrase('not found')}`) },
   // docker/cli cli/command/cli.go (≥ v23) and its ≤ 20.10 wording.
-  { id: 'C-conflict', kind: 'context-error', noEndpoint: true,
-    pattern: rx(`${phrase('conflicting options:')}\\s*(?:${phrase('cannot specify both --host and --context')}|${phrase('either specify --host or --context, not both')})`) },
+  {
+    id: 'C-conflict',
+    kind: 'context-error',
+    noEndpoint: true,
+    pattern: rx(
+      `${phrase('conflicting options:')}\\s*(?:${phrase('cannot specify both --host and --context')}|${phrase('either specify --host or --context, not both')})`,
+    ),
+  },
   // docker/cli cli/context/docker/load.go and cli/context/store/tlsstore.go: the context's endpoint or TLS material is
   // broken; docker/buildx builder/builder.go: TLS variables set where buildx wants a context.
-  { id: 'C-broken', kind: 'context-error', noEndpoint: true,
-    pattern: rx(`${phrase('cannot find docker endpoint in context')}|${phrase('failed to retrieve context tls info')}|${phrase('tls data for')}\\s*\\S+\\s*${phrase('does not exist')}|${phrase('could not create a builder instance with tls data loaded from environment')}`) },
+  {
+    id: 'C-broken',
+    kind: 'context-error',
+    noEndpoint: true,
+    pattern: rx(
+      `${phrase('cannot find docker endpoint in context')}|${phrase('failed to retrieve context tls info')}|${phrase('tls data for')}\\s*\\S+\\s*${phrase('does not exist')}|${phrase('could not create a builder instance with tls data loaded from environment')}`,
+    ),
+  },
   // docker/cli cli/context/store/metadatastore.go: the store could not read a context's meta.json — `failed to read
   // metadata: %w` while listing, or the bare `open …/contexts/meta/<sha256>/meta.json: …` of ≤ v23 (moby/moby#44926).
-  { id: 'C-store', kind: 'context-error', noEndpoint: true,
-    pattern: rx(`(?:^|:\\s)${phrase('failed to read metadata:')}|(?:open|parsing)\\s+\\S*contexts[/\\\\]meta[/\\\\][0-9a-f]{64}[/\\\\]meta\\.json`) },
+  {
+    id: 'C-store',
+    kind: 'context-error',
+    noEndpoint: true,
+    pattern: rx(`(?:^|:\\s)${phrase('failed to read metadata:')}|(?:open|parsing)\\s+\\S*contexts[/\\\\]meta[/\\\\][0-9a-f]{64}[/\\\\]meta\\.json`),
+  },
   // docker/cli cli/connhelper/connhelper.go and ssh/ssh.go: an ssh:// endpoint that cannot even be parsed.
-  { id: 'C-ssh-url', kind: 'context-error', noEndpoint: true,
-    pattern: rx(`${phrase('ssh host connection is not valid:')}|${phrase('invalid ssh url:')}`) },
+  { id: 'C-ssh-url', kind: 'context-error', noEndpoint: true, pattern: rx(`${phrase('ssh host connection is not valid:')}|${phrase('invalid ssh url:')}`) },
 ];
 
 const CONNECT_WRAPPER = `(?:${phrase('error during connect:')}|${phrase('an error occurred trying to connect:')})`;
@@ -150,8 +200,11 @@ const TLS_RULES: readonly Rule[] = [
   // ≤ 1.12 form of the same wrapper (docker.machine#122).
   { id: 'T4-T5', kind: 'tls-error', pattern: rx(`${CONNECT_WRAPPER}.*${TLS_FAILURE}`) },
   // T6: docker/go-connections tlsconfig/config.go, vendored in docker/cli (the ≤ 1.x CLI capitalised "Could").
-  { id: 'T6', kind: 'tls-error',
-    pattern: rx(`${phrase('could not read ca certificate')}|${phrase('could not load x509 key pair')}|${phrase('error reading x509 key pair')}`) },
+  {
+    id: 'T6',
+    kind: 'tls-error',
+    pattern: rx(`${phrase('could not read ca certificate')}|${phrase('could not load x509 key pair')}|${phrase('error reading x509 key pair')}`),
+  },
   // compose v1 compose/cli/errors.py (`SSL error: %s`) and compose/cli/docker_client.py (TLSParameterError).
   { id: 'compose1-tls', kind: 'tls-error', pattern: rx(`(?:^|\\s)${phrase('ssl error:')}|${phrase('tls configuration is invalid')}`) },
   // docker-py _retrieve_server_version around a requests SSLError (compose ≥ 1.27, §5).
@@ -161,11 +214,17 @@ const TLS_RULES: readonly Rule[] = [
 const PERMISSION_RULES: readonly Rule[] = [
   // P1 (`Got permission denied … Docker daemon socket at %v: <cause>`, v1.13–v20.10), P2 (lower-case, v23–v28),
   // P3 (`permission denied while trying to connect to the docker API at %v`, v29+): moby client/request.go.
-  { id: 'P1-P3', kind: 'permission-denied',
-    pattern: rx(`${phrase('permission denied while trying to connect to the docker')}\\s*(?:${phrase('daemon socket')}|api)\\s*at`) },
+  {
+    id: 'P1-P3',
+    kind: 'permission-denied',
+    pattern: rx(`${phrase('permission denied while trying to connect to the docker')}\\s*(?:${phrase('daemon socket')}|api)\\s*at`),
+  },
   // docker-py _retrieve_server_version: ('Connection aborted.', PermissionError(13, 'Permission denied')) (§5).
-  { id: 'dockerpy-eacces', kind: 'permission-denied',
-    pattern: rx(`${phrase('error while fetching server api version:')}.*(?:PermissionError|error\\(13,|\\[Errno 13\\]|${phrase('permission denied')})`) },
+  {
+    id: 'dockerpy-eacces',
+    kind: 'permission-denied',
+    pattern: rx(`${phrase('error while fetching server api version:')}.*(?:PermissionError|error\\(13,|\\[Errno 13\\]|${phrase('permission denied')})`),
+  },
 ];
 
 const UNREACHABLE_RULES: readonly Rule[] = [
@@ -184,17 +243,31 @@ const UNREACHABLE_RULES: readonly Rule[] = [
   // compose v1 compose/cli/errors.py conn_error_* (`Couldn't connect to Docker daemon at {url} - is it running?` and kin).
   { id: 'compose1', kind: 'daemon-unreachable', pattern: rx(phrase("couldn't connect to docker daemon")) },
   // docker-py _retrieve_server_version with the socket missing or refusing (compose ≥ 1.27 crashes with this, §5).
-  { id: 'dockerpy-conn', kind: 'daemon-unreachable',
-    pattern: rx(`${phrase('error while fetching server api version:')}.*(?:${phrase('connection aborted')}|${phrase('connection refused')}|FileNotFoundError|ConnectionRefusedError|${phrase('no such file')}|error\\((?:2|111),|${phrase('max retries exceeded')})`) },
+  {
+    id: 'dockerpy-conn',
+    kind: 'daemon-unreachable',
+    pattern: rx(
+      `${phrase('error while fetching server api version:')}.*(?:${phrase('connection aborted')}|${phrase('connection refused')}|FileNotFoundError|ConnectionRefusedError|${phrase('no such file')}|error\\((?:2|111),|${phrase('max retries exceeded')})`,
+    ),
+  },
   // moby client/request.go checkResponseErr, empty body: `request returned %s for API route and version %s, …`
   // (≥ v28 with the status number). Only a proxy answers a 5xx with an empty body — Rancher Desktop with its VM
   // down (rancher-desktop#1156), Docker Desktop stuck starting its engine (docker/for-win#13909, #13834). A 4xx
   // is the daemon refusing the route (§9 L17).
-  { id: 'proxy-5xx', kind: 'daemon-unreachable',
-    pattern: rx(`${phrase('request returned')}\\s*(?:5\\d\\d\\s*)?(?:${phrase('internal server error')}|${phrase('bad gateway')}|${phrase('service unavailable')}|${phrase('gateway timeout')})\\s*${phrase('for api route and version')}`) },
+  {
+    id: 'proxy-5xx',
+    kind: 'daemon-unreachable',
+    pattern: rx(
+      `${phrase('request returned')}\\s*(?:5\\d\\d\\s*)?(?:${phrase('internal server error')}|${phrase('bad gateway')}|${phrase('service unavailable')}|${phrase('gateway timeout')})\\s*${phrase('for api route and version')}`,
+    ),
+  },
   // Docker Desktop's helper left in a WSL distro while Desktop or its integration is off (docker/for-win#13088).
-  { id: 'wsl', kind: 'daemon-unreachable', noEndpoint: true,
-    pattern: rx(`the\\s*command\\s*'docker(?:-compose)?'\\s*${phrase('could not be found in this wsl')}\\s*[12]\\s*distro`) },
+  {
+    id: 'wsl',
+    kind: 'daemon-unreachable',
+    noEndpoint: true,
+    pattern: rx(`the\\s*command\\s*'docker(?:-compose)?'\\s*${phrase('could not be found in this wsl')}\\s*[12]\\s*distro`),
+  },
   // D0, the ≤ 1.8 client's hint (ONLYOFFICE/Docker-CommunityServer#3).
   { id: 'D0', kind: 'daemon-unreachable', pattern: rx(phrase('is your docker daemon up and running')) },
 ];
@@ -778,7 +851,7 @@ export class StreamDetector {
       rowStart = aboveStart;
       below = above;
     }
-    for (let position = from; position < end && this.#result === null; ) {
+    for (let position = from; position < end && this.#result === null;) {
       const rowEnd = lineEnd(block, position);
       this.#addRow(block.slice(position, rowEnd), this.#streamOffset(position));
       position = afterTerminator(block, rowEnd);
@@ -816,7 +889,10 @@ export class StreamDetector {
   }
 
   #logicalText(): string {
-    return this.#logical.map((row) => row.text).join('').trim();
+    return this.#logical
+      .map((row) => row.text)
+      .join('')
+      .trim();
   }
 
   #judgeLogical(): Detection | null {

@@ -17,8 +17,11 @@ export function parseGlobalFlags(argv: readonly string[]): GlobalFlags {
   let i = 0;
   while (i < argv.length) {
     const arg = argv[i] ?? '';
-    if (!arg.startsWith('-') || arg === '-' ) break;
-    if (arg === '--') { i += 1; break; }
+    if (!arg.startsWith('-') || arg === '-') break;
+    if (arg === '--') {
+      i += 1;
+      break;
+    }
     let name = arg;
     let value: string | undefined;
     const eq = arg.indexOf('=');

@@ -84,7 +84,14 @@ export function resolveEndpoint(input: EndpointInput): Endpoint {
     if (name === 'default') return defaultEndpoint(source === 'flag' ? 'flag' : source, null);
     const found = readContext(configDir, name, input.readFile);
     if (!found.ok) return { url: DEFAULT_UNIX_HOST, source, context: name, contextError: found.error, tls: false, configDir };
-    return { url: normalizeHost(found.host, false), source, context: name, contextError: null, tls: /^tcp:/i.test(found.host) && !found.skipTLSVerify && hasContextTLS(configDir, name, input.readFile), configDir };
+    return {
+      url: normalizeHost(found.host, false),
+      source,
+      context: name,
+      contextError: null,
+      tls: /^tcp:/i.test(found.host) && !found.skipTLSVerify && hasContextTLS(configDir, name, input.readFile),
+      configDir,
+    };
   };
   const defaultEndpoint = (source: Endpoint['source'], host: string | null): Endpoint => ({
     url: normalizeHost(host ?? '', tlsEnv),

@@ -30,7 +30,13 @@ function fix(init: FixInit): Fix {
 }
 
 export function startServiceSystemd(t: Translate): Fix {
-  return fix({ id: 'start-service', title: t('fix.start-service'), commands: [['sudo', 'systemctl', 'start', 'docker.service']], privileged: true, waitFor: DEFAULT_UNIX_HOST });
+  return fix({
+    id: 'start-service',
+    title: t('fix.start-service'),
+    commands: [['sudo', 'systemctl', 'start', 'docker.service']],
+    privileged: true,
+    waitFor: DEFAULT_UNIX_HOST,
+  });
 }
 
 export function enableServiceSystemd(t: Translate): Fix {
@@ -48,7 +54,10 @@ export function unmaskServiceSystemd(t: Translate): Fix {
   return fix({
     id: 'unmask-service',
     title: t('fix.unmask-service'),
-    commands: [['sudo', 'systemctl', 'unmask', 'docker.service', 'docker.socket'], ['sudo', 'systemctl', 'start', 'docker.service']],
+    commands: [
+      ['sudo', 'systemctl', 'unmask', 'docker.service', 'docker.socket'],
+      ['sudo', 'systemctl', 'start', 'docker.service'],
+    ],
     privileged: true,
     persistent: true,
     waitFor: DEFAULT_UNIX_HOST,
@@ -59,7 +68,10 @@ export function restartFailedServiceSystemd(t: Translate): Fix {
   return fix({
     id: 'restart-failed-service',
     title: t('fix.restart-failed-service'),
-    commands: [['sudo', 'systemctl', 'reset-failed', 'docker.service', 'docker.socket'], ['sudo', 'systemctl', 'start', 'docker.service']],
+    commands: [
+      ['sudo', 'systemctl', 'reset-failed', 'docker.service', 'docker.socket'],
+      ['sudo', 'systemctl', 'start', 'docker.service'],
+    ],
     privileged: true,
     waitFor: DEFAULT_UNIX_HOST,
   });
@@ -71,11 +83,23 @@ export function validateDaemonJson(t: Translate, path: string): Fix {
 }
 
 export function startServiceSysv(t: Translate): Fix {
-  return fix({ id: 'start-service', title: t('fix.start-service'), commands: [['sudo', 'service', 'docker', 'start']], privileged: true, waitFor: DEFAULT_UNIX_HOST });
+  return fix({
+    id: 'start-service',
+    title: t('fix.start-service'),
+    commands: [['sudo', 'service', 'docker', 'start']],
+    privileged: true,
+    waitFor: DEFAULT_UNIX_HOST,
+  });
 }
 
 export function startServiceOpenrc(t: Translate): Fix {
-  return fix({ id: 'start-service', title: t('fix.start-service'), commands: [['sudo', 'rc-service', 'docker', 'start']], privileged: true, waitFor: DEFAULT_UNIX_HOST });
+  return fix({
+    id: 'start-service',
+    title: t('fix.start-service'),
+    commands: [['sudo', 'rc-service', 'docker', 'start']],
+    privileged: true,
+    waitFor: DEFAULT_UNIX_HOST,
+  });
 }
 
 /** OpenRC's lasting start: in the default runlevel, and started now (research §4.4). */
@@ -83,7 +107,10 @@ export function enableServiceOpenrc(t: Translate): Fix {
   return fix({
     id: 'enable-service',
     title: t('fix.enable-service'),
-    commands: [['sudo', 'rc-update', 'add', 'docker', 'default'], ['sudo', 'rc-service', 'docker', 'start']],
+    commands: [
+      ['sudo', 'rc-update', 'add', 'docker', 'default'],
+      ['sudo', 'rc-service', 'docker', 'start'],
+    ],
     privileged: true,
     persistent: true,
     waitFor: DEFAULT_UNIX_HOST,
@@ -91,18 +118,33 @@ export function enableServiceOpenrc(t: Translate): Fix {
 }
 
 export function restartServiceSystemd(t: Translate): Fix {
-  return fix({ id: 'restart-service', title: t('fix.restart-service'), commands: [['sudo', 'systemctl', 'restart', 'docker.service']], privileged: true, waitFor: DEFAULT_UNIX_HOST });
+  return fix({
+    id: 'restart-service',
+    title: t('fix.restart-service'),
+    commands: [['sudo', 'systemctl', 'restart', 'docker.service']],
+    privileged: true,
+    waitFor: DEFAULT_UNIX_HOST,
+  });
 }
 
 export function restartServiceSysv(t: Translate): Fix {
-  return fix({ id: 'restart-service', title: t('fix.restart-service'), commands: [['sudo', 'service', 'docker', 'restart']], privileged: true, waitFor: DEFAULT_UNIX_HOST });
+  return fix({
+    id: 'restart-service',
+    title: t('fix.restart-service'),
+    commands: [['sudo', 'service', 'docker', 'restart']],
+    privileged: true,
+    waitFor: DEFAULT_UNIX_HOST,
+  });
 }
 
 /** The docker group is root-equivalent (docs: linux-postinstall, "grants root-level privileges"). */
 export function addToDockerGroup(t: Translate, user: string, groupExists: boolean): Fix {
   const commands = groupExists
     ? [['sudo', 'usermod', '-aG', 'docker', user]]
-    : [['sudo', 'groupadd', 'docker'], ['sudo', 'usermod', '-aG', 'docker', user]];
+    : [
+        ['sudo', 'groupadd', 'docker'],
+        ['sudo', 'usermod', '-aG', 'docker', user],
+      ];
   return fix({
     id: 'add-to-group',
     title: groupExists ? t('fix.add-to-group', { user }) : t('fix.create-group-and-add', { user }),
@@ -142,8 +184,19 @@ export function rootlessEnv(t: Translate, host: string): Fix {
  * DOCKER_HOST in this shell would beat any context (docker/cli resolveContextName): unset it.
  */
 export function rootlessContext(t: Translate, create: { host: string } | null = null, unsetHost = false): Fix {
-  const commands = create ? [['docker', 'context', 'create', 'rootless', '--docker', `host=${create.host}`], ['docker', 'context', 'use', 'rootless']] : [['docker', 'context', 'use', 'rootless']];
-  return fix({ id: 'rootless-context', title: t(create ? 'fix.rootless-context-create' : 'fix.rootless-context'), commands, env: unsetHost ? { DOCKER_HOST: null } : {}, persistent: true });
+  const commands = create
+    ? [
+        ['docker', 'context', 'create', 'rootless', '--docker', `host=${create.host}`],
+        ['docker', 'context', 'use', 'rootless'],
+      ]
+    : [['docker', 'context', 'use', 'rootless']];
+  return fix({
+    id: 'rootless-context',
+    title: t(create ? 'fix.rootless-context-create' : 'fix.rootless-context'),
+    commands,
+    env: unsetHost ? { DOCKER_HOST: null } : {},
+    persistent: true,
+  });
 }
 
 export function startRootlessSystemd(t: Translate, socketUrl: string | null = null): Fix {
@@ -155,7 +208,10 @@ export function enableRootlessSystemd(t: Translate, user: string, socketUrl: str
   return fix({
     id: 'enable-rootless',
     title: t('fix.enable-rootless'),
-    commands: [['systemctl', '--user', 'enable', '--now', 'docker'], ['sudo', 'loginctl', 'enable-linger', user]],
+    commands: [
+      ['systemctl', '--user', 'enable', '--now', 'docker'],
+      ['sudo', 'loginctl', 'enable-linger', user],
+    ],
     privileged: true,
     persistent: true,
     waitFor: socketUrl,
@@ -214,7 +270,14 @@ export function startRootlessManual(t: Translate, script: string): Fix {
  * under $PATH"); Debian's docker.io keeps them in /usr/share/docker.io/contrib and /usr/sbin, so
  * they go in front of PATH through env(1), which reads the same in every shell.
  */
-export function setupRootless(t: Translate, user: string, tool: string, force: boolean, pathPrepend: readonly string[] = [], socketUrl: string | null = null): Fix {
+export function setupRootless(
+  t: Translate,
+  user: string,
+  tool: string,
+  force: boolean,
+  pathPrepend: readonly string[] = [],
+  socketUrl: string | null = null,
+): Fix {
   const install = force ? [tool, 'install', '--force'] : [tool, 'install'];
   const argv = pathPrepend.length > 0 ? ['env', `PATH=${[...pathPrepend, '/usr/local/bin', '/usr/bin', '/bin'].join(':')}`, ...install] : install;
   return fix({
@@ -324,7 +387,14 @@ export function installEngine(t: Translate, os: OsRelease, rootlessExtras: boole
     suse: [['sudo', 'zypper', 'install', '-y', 'docker', ...(rootlessExtras ? ['docker-rootless-extras'] : [])]],
   };
   if (family === null) return null;
-  return fix({ id: 'install-engine', title: t('fix.install-engine', { distro }), commands: commands[family], privileged: true, persistent: true, retry: 'none' });
+  return fix({
+    id: 'install-engine',
+    title: t('fix.install-engine', { distro }),
+    commands: commands[family],
+    privileged: true,
+    persistent: true,
+    retry: 'none',
+  });
 }
 
 export function checkRemote(t: Translate, url: string): Fix {
@@ -336,7 +406,14 @@ export function checkRemote(t: Translate, url: string): Fix {
  * context use`, `systemctl --user start docker`. No root, nothing outside this user, nothing
  * found on PATH (a setup tool, another runtime's launcher) — those are always asked about.
  */
-export const SAFE_FIX_IDS: readonly string[] = ['rootless-env', 'unset-docker-host', 'unset-docker-context', 'rootless-context', 'use-default-context', 'start-rootless'];
+export const SAFE_FIX_IDS: readonly string[] = [
+  'rootless-env',
+  'unset-docker-host',
+  'unset-docker-context',
+  'rootless-context',
+  'use-default-context',
+  'start-rootless',
+];
 
 export function isSafe(fix: Fix): boolean {
   return SAFE_FIX_IDS.includes(fix.id) && !fix.privileged && !fix.rootEquivalent && !fix.manual;

@@ -161,17 +161,29 @@ export function lineAndColumnAt(text: string, offset: number): { line: number; c
 export function jsonMistake(t: Translate, syntax: { message: string; kind?: JsonSyntaxKind | 'not-object'; token?: string }): string {
   const token = syntax.token ?? '';
   switch (syntax.kind) {
-    case 'trailing-comma': return t('json.trailing-comma');
-    case 'bad-literal': return t('json.bad-literal', { token });
-    case 'expected-name': return t('json.expected-name', { token });
-    case 'expected-colon': return t('json.expected-colon', { token });
-    case 'expected-comma': return t('json.expected-comma', { token });
-    case 'bad-string': return t('json.bad-string');
-    case 'bad-number': return t('json.bad-number', { token });
-    case 'unexpected-end': return t('json.unexpected-end');
-    case 'extra': return t('json.extra', { token });
-    case 'unexpected': return t('json.unexpected', { token });
-    case 'not-object': return t('json.not-object');
-    default: return syntax.message;
+    case 'trailing-comma':
+      return t('json.trailing-comma');
+    case 'bad-literal':
+      return t('json.bad-literal', { token });
+    case 'expected-name':
+      return t('json.expected-name', { token });
+    case 'expected-colon':
+      return t('json.expected-colon', { token });
+    case 'expected-comma':
+      return t('json.expected-comma', { token });
+    case 'bad-string':
+      return t('json.bad-string');
+    case 'bad-number':
+      return t('json.bad-number', { token });
+    case 'unexpected-end':
+      return t('json.unexpected-end');
+    case 'extra':
+      return t('json.extra', { token });
+    case 'unexpected':
+      return t('json.unexpected', { token });
+    case 'not-object':
+      return t('json.not-object');
+    default:
+      return syntax.message;
   }
 }

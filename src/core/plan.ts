@@ -99,9 +99,7 @@ export function promptKeys(defaultYes: boolean, choices: readonly Offered[]): st
 export function plan(input: PlanInput): Plan {
   const { diagnosis, mode, terminal } = input;
   if (input.reachable) return input.round > 1 ? { kind: 'rerun' } : { kind: 'healthy' };
-  const offered: Offered[] = diagnosis.fixes
-    .filter((fix) => !alreadyFailed(fix, input.failed))
-    .map((fix, index) => ({ number: index + 1, fix }));
+  const offered: Offered[] = diagnosis.fixes.filter((fix) => !alreadyFailed(fix, input.failed)).map((fix, index) => ({ number: index + 1, fix }));
   const runnable = offered.filter((o) => isRunnable(o.fix));
   const first = runnable[0];
   if (mode === 'dry-run') return { kind: 'show', offered };
@@ -117,7 +115,7 @@ export function plan(input: PlanInput): Plan {
   // The root-equivalent group is offered, but "no" is the default and the safer fix is named.
   const defaultYes = !first.fix.rootEquivalent;
   const choices = runnable.filter((o) => o !== first);
-  const alternative = first.fix.rootEquivalent ? runnable.find((o) => !o.fix.rootEquivalent) ?? null : null;
+  const alternative = first.fix.rootEquivalent ? (runnable.find((o) => !o.fix.rootEquivalent) ?? null) : null;
   return { kind: 'ask', offered, preferred: first, defaultYes, keys: promptKeys(defaultYes, choices), choices, alternative };
 }
 
@@ -158,11 +156,21 @@ export type Next =
  * fine but left the endpoint dead (the rootless setup tool without systemd, a daemon started while
  * docker still points at another socket) is a step, not the end: look again for the next one.
  */
-export function afterApply(input: { fix: Fix; outcome: Outcome; mode: Mode; retry: boolean; round: number; failed: Failed; maxRounds?: number; endpointAnswers?: boolean | null }): Next {
+export function afterApply(input: {
+  fix: Fix;
+  outcome: Outcome;
+  mode: Mode;
+  retry: boolean;
+  round: number;
+  failed: Failed;
+  maxRounds?: number;
+  endpointAnswers?: boolean | null;
+}): Next {
   const { fix, outcome, round } = input;
   const last = round >= (input.maxRounds ?? MAX_ROUNDS);
   if (outcome.kind === 'done') {
-    if (input.endpointAnswers === false && fix.retry !== 'none' && !last) return { kind: 're-diagnose', round: round + 1, failed: { ids: [...input.failed.ids, fix.id], commands: input.failed.commands } };
+    if (input.endpointAnswers === false && fix.retry !== 'none' && !last)
+      return { kind: 're-diagnose', round: round + 1, failed: { ids: [...input.failed.ids, fix.id], commands: input.failed.commands } };
     if (input.mode !== 'after-failure' || !input.retry || fix.retry === 'none') return { kind: 'done' };
     return { kind: 'rerun' };
   }

@@ -48,7 +48,8 @@ const DAEMON_JSON = '/etc/docker/daemon.json';
 export const SERVICE_REASONS: readonly ReasonRule[] = [
   {
     reason: 'disk-full',
-    position: 'First: a full data-root makes the containerd dockerd starts fail to load its plugins, and dockerd then blames containerd (seen for real with Engine 20.10) — the full disk is the cause.',
+    position:
+      'First: a full data-root makes the containerd dockerd starts fail to load its plugins, and dockerd then blames containerd (seen for real with Engine 20.10) — the full disk is the cause.',
     patterns: [/(?:write|mkdir|open|create|rename) (?<path>\/\S+?):? no space left on device/i, /no space left on device/i],
     earliest: true,
     explain: (s, m, ev, then) => {
@@ -57,15 +58,20 @@ export const SERVICE_REASONS: readonly ReasonRule[] = [
       const path = disk?.path ?? (m.params.path ? dataRootOfWrite(m.params.path) : dataRoot(s));
       if (disk) ev.add(t('evidence.disk-free', { path: disk.path, free: bytes(disk.freeBytes), size: bytes(disk.totalBytes) }));
       return {
-        why: disk ? t('reason.disk-full', { path: disk.path, free: bytes(disk.freeBytes), size: bytes(disk.totalBytes) }) : t('reason.disk-full-path', { path }),
+        why: disk
+          ? t('reason.disk-full', { path: disk.path, free: bytes(disk.freeBytes), size: bytes(disk.totalBytes) })
+          : t('reason.disk-full-path', { path }),
         fixes: [manual('free-disk', t('fix.free-disk', { path, json: daemonJsonPath(s) })), then],
       };
     },
   },
   {
     reason: 'flag-and-file-conflict',
-    position: 'Before daemon-json: the same "unable to configure the Docker daemon with file" prefix, but the file is fine — it collides with a flag of the service.',
-    patterns: [/the following directives are specified both as a flag and in the configuration file: (?<directive>[\w-]+): \(from flag: (?<flag>.*?), from file: (?<file>.*?)\)/],
+    position:
+      'Before daemon-json: the same "unable to configure the Docker daemon with file" prefix, but the file is fine — it collides with a flag of the service.',
+    patterns: [
+      /the following directives are specified both as a flag and in the configuration file: (?<directive>[\w-]+): \(from flag: (?<flag>.*?), from file: (?<file>.*?)\)/,
+    ],
     explain: (s, m, ev, then) => {
       const { t } = s;
       const path = configPathIn(m.line) ?? daemonJsonPath(s);
@@ -103,9 +109,15 @@ export const SERVICE_REASONS: readonly ReasonRule[] = [
       const unknown = /don't match any configuration option: (?<keys>.+)$/.exec(message)?.groups?.keys;
       // The file as it is now: corrected since the failed start, a start is what is left; still
       // broken, the repair is all there is to offer (a start must fail until then).
-      const logKeys = unknown?.split(', ').map((k) => k.trim()).filter(Boolean) ?? [];
-      const syntaxInLog = unknown === undefined && /invalid character|unexpected end of JSON|invalid JSON|^EOF$|cannot unmarshal|looking for beginning/.test(message);
-      const corrected = m.line !== '' && json !== null && json.syntax === null && (unknown !== undefined ? !logKeys.some((k) => json.keys.includes(k)) : syntaxInLog);
+      const logKeys =
+        unknown
+          ?.split(', ')
+          .map((k) => k.trim())
+          .filter(Boolean) ?? [];
+      const syntaxInLog =
+        unknown === undefined && /invalid character|unexpected end of JSON|invalid JSON|^EOF$|cannot unmarshal|looking for beginning/.test(message);
+      const corrected =
+        m.line !== '' && json !== null && json.syntax === null && (unknown !== undefined ? !logKeys.some((k) => json.keys.includes(k)) : syntaxInLog);
       if (corrected) {
         ev.add(t('evidence.daemon-json-corrected', { path }));
         return { why: t('reason.daemon-json-other', { path, message }), fixes: [then] };
@@ -113,17 +125,30 @@ export const SERVICE_REASONS: readonly ReasonRule[] = [
       if (json?.syntax) {
         // The file as it is now, read by dockhook: the mistake itself, in the user's language.
         const { line, column } = json.syntax;
-        return { why: t('reason.daemon-json-syntax', { path, line, column, what: jsonMistake(t, json.syntax) }), fixes: [manual('edit-daemon-json', t('fix.edit-daemon-json-at', { path, line, column }))] };
+        return {
+          why: t('reason.daemon-json-syntax', { path, line, column, what: jsonMistake(t, json.syntax) }),
+          fixes: [manual('edit-daemon-json', t('fix.edit-daemon-json-at', { path, line, column }))],
+        };
       }
       if (unknown !== undefined) {
-        const keys = unknown.split(', ').map((k) => k.trim()).filter(Boolean);
+        const keys = unknown
+          .split(', ')
+          .map((k) => k.trim())
+          .filter(Boolean);
         const known = new Map((json?.unknownKeys ?? []).map((u) => [u.key, u.closest]));
         const first = keys[0] ?? unknown;
         const closest = known.get(first) ?? null;
-        const fix = keys.length === 1 && closest
-          ? manual('edit-daemon-json', t('fix.rename-daemon-json-key', { path, key: first, closest }))
-          : manual('edit-daemon-json', t('fix.remove-daemon-json-keys', { path, keys: keys.map((k) => (known.get(k) ? `"${k}" (→ "${known.get(k)}")` : `"${k}"`)).join(', ') }));
-        const why = keys.length === 1 && closest ? t('reason.daemon-json-unknown-closest', { path, key: first, closest }) : t('reason.daemon-json-unknown', { path, keys: keys.map((k) => `"${k}"`).join(', ') });
+        const fix =
+          keys.length === 1 && closest
+            ? manual('edit-daemon-json', t('fix.rename-daemon-json-key', { path, key: first, closest }))
+            : manual(
+                'edit-daemon-json',
+                t('fix.remove-daemon-json-keys', { path, keys: keys.map((k) => (known.get(k) ? `"${k}" (→ "${known.get(k)}")` : `"${k}"`)).join(', ') }),
+              );
+        const why =
+          keys.length === 1 && closest
+            ? t('reason.daemon-json-unknown-closest', { path, key: first, closest })
+            : t('reason.daemon-json-unknown', { path, keys: keys.map((k) => `"${k}"`).join(', ') });
         return { why, fixes: [fix] };
       }
       ev.add(t('evidence.daemon-json-check', { path }));
@@ -146,7 +171,13 @@ export const SERVICE_REASONS: readonly ReasonRule[] = [
       if (owner && owner.comm === 'dockerd') {
         return { why: t('reason.pid-file-dockerd', { pid, path }), fixes: [manual('stop-other-dockerd', t('fix.stop-other-dockerd', { pid }))] };
       }
-      const remove = makeFix({ id: 'remove-pid-file', title: t('fix.remove-pid-file', { path }), commands: [['sudo', 'rm', '-f', path], ...then.commands], privileged: true, waitFor: then.waitFor });
+      const remove = makeFix({
+        id: 'remove-pid-file',
+        title: t('fix.remove-pid-file', { path }),
+        commands: [['sudo', 'rm', '-f', path], ...then.commands],
+        privileged: true,
+        waitFor: then.waitFor,
+      });
       const why = owner?.comm ? t('reason.pid-file-other', { path, pid, comm: owner.comm }) : t('reason.pid-file', { path, pid });
       // Not knowing who holds the PID, removing the file is only safe once it is known not to be dockerd.
       return { why, fixes: owner?.comm ? [remove] : [manual('check-pid', t('fix.check-pid', { pid, path })), remove] };
@@ -168,13 +199,29 @@ export const SERVICE_REASONS: readonly ReasonRule[] = [
       const { t } = s;
       const path = daemonJsonPath(s);
       if (m.params.drivers) {
-        return { why: t('reason.storage-driver-several', { root: m.params.root ?? '/var/lib/docker', drivers: m.params.drivers }), fixes: [manual('choose-storage-driver', t('fix.choose-storage-driver', { path, root: m.params.root ?? '/var/lib/docker' })), then] };
+        return {
+          why: t('reason.storage-driver-several', { root: m.params.root ?? '/var/lib/docker', drivers: m.params.drivers }),
+          fixes: [manual('choose-storage-driver', t('fix.choose-storage-driver', { path, root: m.params.root ?? '/var/lib/docker' })), then],
+        };
       }
       const driver = m.params.driver ?? s.facts.logs?.daemonJson?.storageDriver ?? null;
-      if (/deprecated and removed/.test(m.line) && m.params.driver) return { why: t('reason.storage-driver-removed', { driver: m.params.driver }), fixes: [manual('set-storage-driver', t('fix.set-storage-driver', { path })), then] };
+      if (/deprecated and removed/.test(m.line) && m.params.driver)
+        return {
+          why: t('reason.storage-driver-removed', { driver: m.params.driver }),
+          fixes: [manual('set-storage-driver', t('fix.set-storage-driver', { path })), then],
+        };
       const detail = m.params.detail ?? m.line;
       const fixes: Fix[] = [manual('set-storage-driver', t('fix.set-storage-driver', { path }))];
-      if (/overlay/.test(`${driver ?? ''} ${detail}`)) fixes.unshift(makeFix({ id: 'modprobe-overlay', title: t('fix.modprobe-overlay'), commands: [['sudo', 'modprobe', 'overlay'], ...then.commands], privileged: true, waitFor: then.waitFor }));
+      if (/overlay/.test(`${driver ?? ''} ${detail}`))
+        fixes.unshift(
+          makeFix({
+            id: 'modprobe-overlay',
+            title: t('fix.modprobe-overlay'),
+            commands: [['sudo', 'modprobe', 'overlay'], ...then.commands],
+            privileged: true,
+            waitFor: then.waitFor,
+          }),
+        );
       else fixes.push(then);
       return { why: driver ? t('reason.storage-driver-named', { driver, detail }) : t('reason.storage-driver', { detail }), fixes };
     },
@@ -200,14 +247,20 @@ export const SERVICE_REASONS: readonly ReasonRule[] = [
       if (mode) {
         // The other backend is the usual way out (moby/moby#46400, microsoft/WSL#7705; #49557 the other way).
         const target = mode === 'legacy' ? 'nft' : 'legacy';
-        fixes.push(makeFix({
-          id: 'iptables-alternative',
-          title: t('fix.iptables-alternative', { target }),
-          commands: [['sudo', 'update-alternatives', '--set', 'iptables', `/usr/sbin/iptables-${target}`], ['sudo', 'update-alternatives', '--set', 'ip6tables', `/usr/sbin/ip6tables-${target}`], ...then.commands],
-          privileged: true,
-          waitFor: then.waitFor,
-          persistent: true,
-        }));
+        fixes.push(
+          makeFix({
+            id: 'iptables-alternative',
+            title: t('fix.iptables-alternative', { target }),
+            commands: [
+              ['sudo', 'update-alternatives', '--set', 'iptables', `/usr/sbin/iptables-${target}`],
+              ['sudo', 'update-alternatives', '--set', 'ip6tables', `/usr/sbin/ip6tables-${target}`],
+              ...then.commands,
+            ],
+            privileged: true,
+            waitFor: then.waitFor,
+            persistent: true,
+          }),
+        );
       }
       fixes.push(manual('iptables-modules', t('fix.iptables-modules')));
       return { why: t('reason.iptables', { detail: shortDetail(m.params.detail ?? m.line) }), fixes };
@@ -225,19 +278,56 @@ export const SERVICE_REASONS: readonly ReasonRule[] = [
     explain: (s, m, _ev, then) => {
       const { t } = s;
       if (m.params.group) {
-        return { why: t('reason.socket-activation-group', { group: m.params.group }), fixes: [makeFix({ id: 'create-docker-group', title: t('fix.create-docker-group', { group: m.params.group }), commands: [['sudo', 'groupadd', m.params.group], ['sudo', 'systemctl', 'reset-failed', 'docker.socket', 'docker.service'], ['sudo', 'systemctl', 'start', 'docker.socket', 'docker.service']], privileged: true, persistent: true, waitFor: then.waitFor })] };
+        return {
+          why: t('reason.socket-activation-group', { group: m.params.group }),
+          fixes: [
+            makeFix({
+              id: 'create-docker-group',
+              title: t('fix.create-docker-group', { group: m.params.group }),
+              commands: [
+                ['sudo', 'groupadd', m.params.group],
+                ['sudo', 'systemctl', 'reset-failed', 'docker.socket', 'docker.service'],
+                ['sudo', 'systemctl', 'start', 'docker.socket', 'docker.service'],
+              ],
+              privileged: true,
+              persistent: true,
+              waitFor: then.waitFor,
+            }),
+          ],
+        };
       }
-      if (m.params.path) return { why: t('reason.socket-activation-in-use', { path: m.params.path }), fixes: [manual('socket-in-use', t('fix.socket-in-use', { path: m.params.path }))] };
+      if (m.params.path)
+        return {
+          why: t('reason.socket-activation-in-use', { path: m.params.path }),
+          fixes: [manual('socket-in-use', t('fix.socket-in-use', { path: m.params.path }))],
+        };
       return {
         why: t('reason.socket-activation'),
-        fixes: [makeFix({ id: 'start-docker-socket', title: t('fix.start-docker-socket'), commands: [['sudo', 'systemctl', 'reset-failed', 'docker.socket', 'docker.service'], ['sudo', 'systemctl', 'enable', '--now', 'docker.socket'], ['sudo', 'systemctl', 'start', 'docker.service']], privileged: true, persistent: true, waitFor: then.waitFor })],
+        fixes: [
+          makeFix({
+            id: 'start-docker-socket',
+            title: t('fix.start-docker-socket'),
+            commands: [
+              ['sudo', 'systemctl', 'reset-failed', 'docker.socket', 'docker.service'],
+              ['sudo', 'systemctl', 'enable', '--now', 'docker.socket'],
+              ['sudo', 'systemctl', 'start', 'docker.service'],
+            ],
+            privileged: true,
+            persistent: true,
+            waitFor: then.waitFor,
+          }),
+        ],
       };
     },
   },
   {
     reason: 'cgroups',
     position: 'Checked after the network: a cgroup failure is fatal on its own and rare.',
-    patterns: [/(?<detail>Devices cgroup isn't mounted)/, /(?<detail>cgroup mountpoint does not exist)/, /(?<detail>cgroups?: cgroup mountpoint does not exist.*)$/],
+    patterns: [
+      /(?<detail>Devices cgroup isn't mounted)/,
+      /(?<detail>cgroup mountpoint does not exist)/,
+      /(?<detail>cgroups?: cgroup mountpoint does not exist.*)$/,
+    ],
     explain: (s, m, _ev, then) => ({
       why: s.t('reason.cgroups', { detail: m.params.detail ?? m.line }),
       fixes: [manual('mount-cgroups', s.t('fix.mount-cgroups')), then],
@@ -257,7 +347,16 @@ export const SERVICE_REASONS: readonly ReasonRule[] = [
       if (m.params.socket) {
         const managed = /\/containerd\/containerd\.sock$/.test(m.params.socket) && !/^\/(var\/)?run\/containerd\//.test(m.params.socket);
         const fixes: Fix[] = [];
-        if (!managed && s.unit !== null) fixes.push(makeFix({ id: 'start-containerd', title: t('fix.start-containerd'), commands: [['sudo', 'systemctl', 'start', 'containerd.service'], ...then.commands], privileged: true, waitFor: then.waitFor }));
+        if (!managed && s.unit !== null)
+          fixes.push(
+            makeFix({
+              id: 'start-containerd',
+              title: t('fix.start-containerd'),
+              commands: [['sudo', 'systemctl', 'start', 'containerd.service'], ...then.commands],
+              privileged: true,
+              waitFor: then.waitFor,
+            }),
+          );
         fixes.push(manual('check-containerd', t('fix.check-containerd', { socket: m.params.socket })));
         return { why: t('reason.containerd-dial', { socket: m.params.socket }), fixes };
       }
@@ -376,7 +475,11 @@ function hostsDropIn(s: Situation, path: string): Fix | null {
     id: 'hosts-drop-in',
     title: s.t('fix.hosts-drop-in', { path }),
     files: [{ path: HOSTS_DROP_IN, content }],
-    commands: [['sudo', 'systemctl', 'daemon-reload'], ['sudo', 'systemctl', 'reset-failed', 'docker.service', 'docker.socket'], ['sudo', 'systemctl', 'start', 'docker.service']],
+    commands: [
+      ['sudo', 'systemctl', 'daemon-reload'],
+      ['sudo', 'systemctl', 'reset-failed', 'docker.service', 'docker.socket'],
+      ['sudo', 'systemctl', 'start', 'docker.service'],
+    ],
     privileged: true,
     persistent: true,
     waitFor: DEFAULT_UNIX_HOST,

@@ -29,7 +29,8 @@ const SUBID_RANGE = 65536;
 export const ROOTLESS_REASONS: readonly RootlessRule[] = [
   {
     reason: 'no-login-session',
-    position: 'First: without a runtime directory of its own (a login through pam_systemd) nothing of rootless Docker can even start, and `su`/`sudo -i` is the most reported way to get there.',
+    position:
+      'First: without a runtime directory of its own (a login through pam_systemd) nothing of rootless Docker can even start, and `su`/`sudo -i` is the most reported way to get there.',
     blocks: (facts, pre) => (pre.runtimeDir === 'ok' ? null : { dir: facts.rootless?.xdgRuntimeDir ?? `/run/user/${facts.user.uid}`, state: pre.runtimeDir }),
     patterns: [
       /XDG_RUNTIME_DIR needs to be set and writable/,
@@ -38,9 +39,10 @@ export const ROOTLESS_REASONS: readonly RootlessRule[] = [
       /Failed to connect to bus: (?<detail>.+)$/,
     ],
     explain: (t, facts, m) => {
-      const why = m.params.state === 'unset' || m.line !== null && /needs to be set|could not get|Failed to connect to bus/.test(m.line)
-        ? t('reason.rootless-no-login-session', { user: facts.user.name })
-        : t('reason.rootless-runtime-dir', { dir: m.params.dir ?? '?', user: facts.user.name });
+      const why =
+        m.params.state === 'unset' || (m.line !== null && /needs to be set|could not get|Failed to connect to bus/.test(m.line))
+          ? t('reason.rootless-no-login-session', { user: facts.user.name })
+          : t('reason.rootless-runtime-dir', { dir: m.params.dir ?? '?', user: facts.user.name });
       // Without systemd nothing makes /run/user/UID at login (no pam_systemd, no user manager, no
       // linger): the session gets the directory itself — this shell's XDG_RUNTIME_DIR, made first
       // (by root: /run is root's) where it is missing. Then the start can work.
@@ -48,18 +50,22 @@ export const ROOTLESS_REASONS: readonly RootlessRule[] = [
         const dir = `/run/user/${facts.user.uid}`;
         const unset = (m.params.state ?? facts.rootless?.preflight?.runtimeDir) === 'unset';
         const own = unset ? facts.rootless?.preflight?.runUserDir : 'not-owned';
-        const why = unset ? t('reason.rootless-no-runtime-dir', { user: facts.user.name }) : t('reason.rootless-runtime-dir', { dir: m.params.dir ?? '?', user: facts.user.name });
+        const why = unset
+          ? t('reason.rootless-no-runtime-dir', { user: facts.user.name })
+          : t('reason.rootless-runtime-dir', { dir: m.params.dir ?? '?', user: facts.user.name });
         if (own === 'ok') return { why, fixes: [makeFix({ id: 'runtime-dir', title: t('fix.rootless-runtime-dir', { dir }), env: { XDG_RUNTIME_DIR: dir } })] };
         if (own === 'missing') {
           return {
             why,
-            fixes: [makeFix({
-              id: 'runtime-dir',
-              title: t('fix.rootless-runtime-dir-make', { dir, user: facts.user.name }),
-              commands: [['sudo', 'install', '-d', '-m', '0700', '-o', facts.user.name, '-g', String(facts.user.gid), dir]],
-              privileged: true,
-              env: { XDG_RUNTIME_DIR: dir },
-            })],
+            fixes: [
+              makeFix({
+                id: 'runtime-dir',
+                title: t('fix.rootless-runtime-dir-make', { dir, user: facts.user.name }),
+                commands: [['sudo', 'install', '-d', '-m', '0700', '-o', facts.user.name, '-g', String(facts.user.gid), dir]],
+                privileged: true,
+                env: { XDG_RUNTIME_DIR: dir },
+              }),
+            ],
           };
         }
         return { why, fixes: [manual('runtime-dir', t('fix.rootless-runtime-dir-other', { user: facts.user.name }))] };
@@ -68,7 +74,14 @@ export const ROOTLESS_REASONS: readonly RootlessRule[] = [
         why,
         fixes: [
           manual('login-session', t('fix.rootless-login', { user: facts.user.name })),
-          makeFix({ id: 'enable-linger', title: t('fix.enable-linger', { user: facts.user.name }), commands: [['sudo', 'loginctl', 'enable-linger', facts.user.name]], privileged: true, persistent: true, retry: 'none' }),
+          makeFix({
+            id: 'enable-linger',
+            title: t('fix.enable-linger', { user: facts.user.name }),
+            commands: [['sudo', 'loginctl', 'enable-linger', facts.user.name]],
+            privileged: true,
+            persistent: true,
+            retry: 'none',
+          }),
         ],
       };
     },
@@ -90,22 +103,26 @@ export const ROOTLESS_REASONS: readonly RootlessRule[] = [
       const value = m.params.value ?? (sysctl === 'user.max_user_namespaces' ? '28633' : '1');
       return {
         why: t('reason.rootless-userns-disabled', { sysctl }),
-        fixes: [makeFix({
-          id: 'userns-sysctl',
-          title: t('fix.userns-sysctl', { sysctl, value }),
-          files: [{ path: '/etc/sysctl.d/99-rootless.conf', content: `${sysctl}=${value}\n` }],
-          commands: [['sudo', 'sysctl', '--system']],
-          privileged: true,
-          persistent: true,
-          retry: 'none',
-        })],
+        fixes: [
+          makeFix({
+            id: 'userns-sysctl',
+            title: t('fix.userns-sysctl', { sysctl, value }),
+            files: [{ path: '/etc/sysctl.d/99-rootless.conf', content: `${sysctl}=${value}\n` }],
+            commands: [['sudo', 'sysctl', '--system']],
+            privileged: true,
+            persistent: true,
+            retry: 'none',
+          }),
+        ],
       };
     },
   },
   {
     reason: 'apparmor-userns',
-    position: 'After the sysctls: Ubuntu 24.04 and later allow user namespaces only to programs with an AppArmor profile that says `userns` — and `dockerd-rootless-setuptool.sh check` does not look.',
-    blocks: (_facts, pre) => (pre.apparmorRestricted === true && pre.rootlesskit !== null && pre.apparmorProfile === false ? { rootlesskit: pre.rootlesskit } : null),
+    position:
+      'After the sysctls: Ubuntu 24.04 and later allow user namespaces only to programs with an AppArmor profile that says `userns` — and `dockerd-rootless-setuptool.sh check` does not look.',
+    blocks: (_facts, pre) =>
+      pre.apparmorRestricted === true && pre.rootlesskit !== null && pre.apparmorProfile === false ? { rootlesskit: pre.rootlesskit } : null,
     patterns: [
       /This error might have happened because \/proc\/sys\/kernel\/apparmor_restrict_unprivileged_userns is set to 1/,
       /\[rootlesskit:parent\] error: failed to start the child: fork\/exec \/proc\/self\/exe: permission denied/,
@@ -117,15 +134,17 @@ export const ROOTLESS_REASONS: readonly RootlessRule[] = [
       const content = `# ref: https://ubuntu.com/blog/ubuntu-23-10-restricted-unprivileged-user-namespaces\nabi <abi/4.0>,\ninclude <tunables/global>\n\n${rootlesskit} flags=(unconfined) {\n  userns,\n\n  # Site-specific additions and overrides. See local/README for details.\n  include if exists <local/${name}>\n}\n`;
       return {
         why: t('reason.rootless-apparmor', { rootlesskit }),
-        fixes: [makeFix({
-          id: 'apparmor-rootlesskit',
-          title: t('fix.apparmor-rootlesskit', { rootlesskit }),
-          files: [{ path: `/etc/apparmor.d/${name}`, content }],
-          commands: [['sudo', 'systemctl', 'restart', 'apparmor.service']],
-          privileged: true,
-          persistent: true,
-          retry: 'none',
-        })],
+        fixes: [
+          makeFix({
+            id: 'apparmor-rootlesskit',
+            title: t('fix.apparmor-rootlesskit', { rootlesskit }),
+            files: [{ path: `/etc/apparmor.d/${name}`, content }],
+            commands: [['sudo', 'systemctl', 'restart', 'apparmor.service']],
+            privileged: true,
+            persistent: true,
+            retry: 'none',
+          }),
+        ],
       };
     },
   },
@@ -155,7 +174,8 @@ export const ROOTLESS_REASONS: readonly RootlessRule[] = [
   },
   {
     reason: 'subid',
-    position: 'Last of the known: ids to map come from /etc/subuid and /etc/subgid; an entry must exist and hold 65,536 ids (the setup tool checks only that one exists).',
+    position:
+      'Last of the known: ids to map come from /etc/subuid and /etc/subgid; an entry must exist and hold 65,536 ids (the setup tool checks only that one exists).',
     blocks: (facts) => {
       const r = facts.rootless;
       if (!r) return null;
@@ -170,15 +190,17 @@ export const ROOTLESS_REASONS: readonly RootlessRule[] = [
       const count = m.params.count ?? '0';
       return {
         why: count === '0' ? t('reason.rootless-subid-none', { user }) : t('reason.rootless-subid-small', { user, count }),
-        fixes: [makeFix({
-          id: 'add-subids',
-          title: t('fix.add-subids', { user, range }),
-          commands: [['sudo', 'usermod', '--add-subuids', range, '--add-subgids', range, user]],
-          privileged: true,
-          persistent: true,
-          // The ids alone start nothing: dockhook looks again (the start comes next) and re-runs the command.
-          retry: 'plain',
-        })],
+        fixes: [
+          makeFix({
+            id: 'add-subids',
+            title: t('fix.add-subids', { user, range }),
+            commands: [['sudo', 'usermod', '--add-subuids', range, '--add-subgids', range, user]],
+            privileged: true,
+            persistent: true,
+            // The ids alone start nothing: dockhook looks again (the start comes next) and re-runs the command.
+            retry: 'plain',
+          }),
+        ],
       };
     },
   },
@@ -202,7 +224,12 @@ export function readRootlessFailure(lines: readonly string[]): RootlessMatch | n
     for (let i = lines.length - 1; i >= 0; i -= 1) {
       for (const pattern of rule.patterns) {
         const found = pattern.exec(lines[i]!);
-        if (found) return { reason: rule.reason, line: lines[i]!, params: Object.fromEntries(Object.entries(found.groups ?? {}).filter((e): e is [string, string] => e[1] !== undefined)) };
+        if (found)
+          return {
+            reason: rule.reason,
+            line: lines[i]!,
+            params: Object.fromEntries(Object.entries(found.groups ?? {}).filter((e): e is [string, string] => e[1] !== undefined)),
+          };
       }
     }
   }

@@ -52,10 +52,12 @@ export const RULES = [
   }),
   rule({
     cause: 'stale-context',
-    position: 'Before everything that reads the endpoint: an unreadable context has no endpoint to probe. A dead remote or chosen socket is blamed on the context only when DOCKER_HOST did not choose it (the next rule).',
-    applies: (s) => s.phase === 'broken-context'
-      || (s.phase === 'remote' && localAlive(s) && s.facts.endpoint.source !== 'DOCKER_HOST' && s.facts.endpoint.context !== null)
-      || (s.phase === 'elsewhere' && !s.rootlessPath && s.runtime === null && !namedByHost(s)),
+    position:
+      'Before everything that reads the endpoint: an unreadable context has no endpoint to probe. A dead remote or chosen socket is blamed on the context only when DOCKER_HOST did not choose it (the next rule).',
+    applies: (s) =>
+      s.phase === 'broken-context' ||
+      (s.phase === 'remote' && localAlive(s) && s.facts.endpoint.source !== 'DOCKER_HOST' && s.facts.endpoint.context !== null) ||
+      (s.phase === 'elsewhere' && !s.rootlessPath && s.runtime === null && !namedByHost(s)),
     explain: ({ facts, t }, ev) => {
       const { endpoint } = facts;
       const fix = endpoint.source === 'DOCKER_CONTEXT' ? F.unsetDockerContext(t) : F.useDefaultContext(t);
@@ -70,17 +72,22 @@ export const RULES = [
   }),
   rule({
     cause: 'stale-docker-host',
-    position: 'With stale-context: an endpoint chosen on purpose that names nothing alive. A remote one counts only while the local daemon answers (else it is remote-unreachable).',
-    applies: (s) => (s.phase === 'remote' && localAlive(s) && s.facts.endpoint.source === 'DOCKER_HOST')
-      || (s.phase === 'elsewhere' && !s.rootlessPath && s.runtime === null && namedByHost(s)),
+    position:
+      'With stale-context: an endpoint chosen on purpose that names nothing alive. A remote one counts only while the local daemon answers (else it is remote-unreachable).',
+    applies: (s) =>
+      (s.phase === 'remote' && localAlive(s) && s.facts.endpoint.source === 'DOCKER_HOST') ||
+      (s.phase === 'elsewhere' && !s.rootlessPath && s.runtime === null && namedByHost(s)),
     explain: (s, ev) => {
       const { facts, t } = s;
       ev.socketState();
       ev.defaultAlive();
       startupEvidence(s, ev);
       // `docker -H …` on the command line: no variable to unset; dropping the flag is the person's step.
-      if (facts.endpoint.source === 'flag') return { summary: t('cause.dead-host-flag', { url: facts.endpoint.url }), fixes: [F.dropHostFlag(t, facts.endpoint.url)] };
-      const leftovers = (['DOCKER_TLS_VERIFY', 'DOCKER_CERT_PATH', 'DOCKER_MACHINE_NAME'] as const satisfies readonly HandbackVar[]).filter((name) => facts.tlsLeftovers.includes(name));
+      if (facts.endpoint.source === 'flag')
+        return { summary: t('cause.dead-host-flag', { url: facts.endpoint.url }), fixes: [F.dropHostFlag(t, facts.endpoint.url)] };
+      const leftovers = (['DOCKER_TLS_VERIFY', 'DOCKER_CERT_PATH', 'DOCKER_MACHINE_NAME'] as const satisfies readonly HandbackVar[]).filter((name) =>
+        facts.tlsLeftovers.includes(name),
+      );
       return { summary: t('cause.stale-docker-host', { url: facts.endpoint.url }), fixes: [F.unsetDockerHost(t, leftovers)] };
     },
   }),
@@ -95,7 +102,8 @@ export const RULES = [
   }),
   rule({
     cause: 'rootless-host-unset',
-    position: 'First for a socket that refuses or is dead: a rootless daemon already answers for this user, so pointing docker at it beats any root fix (unless the user said never).',
+    position:
+      'First for a socket that refuses or is dead: a rootless daemon already answers for this user, so pointing docker at it beats any root fix (unless the user said never).',
     applies: (s) => (s.phase === 'denied' || s.phase === 'dead') && s.rootlessAlive && s.prefs.rootless.prefer !== 'never',
     explain: (s, ev) => {
       deniedOrDeadPreamble(s, ev);
@@ -117,7 +125,8 @@ export const RULES = [
   }),
   rule({
     cause: 'group-not-active',
-    position: 'Denied, before socket-permission: the user is already in the group, only this session predates it — adding them again would not help. Not when a directory on the way refuses the user: then no group is the answer.',
+    position:
+      'Denied, before socket-permission: the user is already in the group, only this session predates it — adding them again would not help. Not when a directory on the way refuses the user: then no group is the answer.',
     applies: (s) => s.phase === 'denied' && blockedDir(s) === null && s.facts.groups?.inDatabase === true && !s.facts.groups.inProcess,
     explain: (s, ev) => {
       deniedOrDeadPreamble(s, ev);
@@ -129,7 +138,8 @@ export const RULES = [
   }),
   rule({
     cause: 'rootless-available',
-    position: 'Denied, before socket-permission: when the user prefers rootless and the machine meets its prerequisites, rootless leads and the group comes second (not for a directory on the way that refuses the user: socket-permission says that).',
+    position:
+      'Denied, before socket-permission: when the user prefers rootless and the machine meets its prerequisites, rootless leads and the group comes second (not for a directory on the way that refuses the user: socket-permission says that).',
     applies: (s) => s.phase === 'denied' && blockedDir(s) === null && s.prefs.rootless.prefer === 'always' && rootlessReady(s.facts),
     explain: (s, ev) => {
       const { facts, t } = s;
@@ -139,7 +149,8 @@ export const RULES = [
   }),
   rule({
     cause: 'socket-permission',
-    position: 'Last of the denied phase: the socket refuses this user and nothing more specific holds — its group, or a directory on the way that this user may not enter (then the group is never offered).',
+    position:
+      'Last of the denied phase: the socket refuses this user and nothing more specific holds — its group, or a directory on the way that this user may not enter (then the group is never offered).',
     applies: (s) => s.phase === 'denied',
     explain: (s, ev) => {
       const dir = blockedDir(s);
@@ -174,7 +185,7 @@ export const RULES = [
   }),
   rule({
     cause: 'snap-docker',
-    position: 'Dead, before the service rules: a snap\'s daemon is started through snap, not docker.service.',
+    position: "Dead, before the service rules: a snap's daemon is started through snap, not docker.service.",
     applies: (s) => s.phase === 'dead' && !!s.facts.environment?.snap,
     explain: (s, ev) => {
       deniedOrDeadPreamble(s, ev);
@@ -185,7 +196,8 @@ export const RULES = [
   }),
   rule({
     cause: 'desktop-not-running',
-    position: 'Elsewhere: the endpoint is Desktop\'s socket. Dead: Desktop is the chosen engine (its context) or the only one installed — after WSL and snap, before the system service.',
+    position:
+      "Elsewhere: the endpoint is Desktop's socket. Dead: Desktop is the chosen engine (its context) or the only one installed — after WSL and snap, before the system service.",
     applies: (s) => (s.phase === 'elsewhere' && s.runtime === 'desktop') || (s.phase === 'dead' && desktopStopped(s)),
     explain: (s, ev) => {
       deniedOrDeadPreamble(s, ev);
@@ -210,8 +222,11 @@ export const RULES = [
   }),
   rule({
     cause: 'rootless-failed',
-    position: 'Before rootless-stopped: where rootless-stopped would hold but the last start failed (the user manager says so, or its log ends in an error) or the pre-flight finds what would make it fail, a start alone would fail again.',
-    applies: (s) => rootlessDown(s) && (s.facts.service?.userDocker?.active === 'failed' || rootlessDiedInLog(s.facts.rootless?.attempt?.lines ?? []) || rootlessBlockers(s.facts).length > 0),
+    position:
+      'Before rootless-stopped: where rootless-stopped would hold but the last start failed (the user manager says so, or its log ends in an error) or the pre-flight finds what would make it fail, a start alone would fail again.',
+    applies: (s) =>
+      rootlessDown(s) &&
+      (s.facts.service?.userDocker?.active === 'failed' || rootlessDiedInLog(s.facts.rootless?.attempt?.lines ?? []) || rootlessBlockers(s.facts).length > 0),
     explain: (s, ev) => {
       const { facts, t } = s;
       rootlessEvidence(s, ev);
@@ -228,7 +243,11 @@ export const RULES = [
       if (match === null) {
         for (const line of tellingLines(lines)) ev.add(t('evidence.log', { line }));
         const why = t('reason.rootless-unknown');
-        return { summary: setUp ? t('cause.rootless-failed-why', { user, why }) : t('cause.rootless-failed-why-endpoint', { user, path, why }), fixes: start, reason: 'unknown' };
+        return {
+          summary: setUp ? t('cause.rootless-failed-why', { user, why }) : t('cause.rootless-failed-why-endpoint', { user, path, why }),
+          fixes: start,
+          reason: 'unknown',
+        };
       }
       if (match.line) ev.add(t('evidence.rootless-said', { line: shortLine(match.line) }));
       const { why, fixes } = explainRootless(t, facts, match);
@@ -237,8 +256,12 @@ export const RULES = [
       // Without a login session of its own no start can work here, not even after the repair.
       const blockedNow = rootlessBlockers(facts).some((b) => b.reason === match.reason);
       const summary = died
-        ? setUp ? t('cause.rootless-failed-why', { user, why }) : t('cause.rootless-failed-why-endpoint', { user, path, why })
-        : setUp ? t('cause.rootless-will-fail', { user, why }) : t('cause.rootless-will-fail-endpoint', { user, path, why });
+        ? setUp
+          ? t('cause.rootless-failed-why', { user, why })
+          : t('cause.rootless-failed-why-endpoint', { user, path, why })
+        : setUp
+          ? t('cause.rootless-will-fail', { user, why })
+          : t('cause.rootless-will-fail-endpoint', { user, path, why });
       return {
         summary,
         fixes: match.reason === 'no-login-session' || blockedNow ? fixes : [...fixes, ...start],
@@ -249,14 +272,17 @@ export const RULES = [
   }),
   rule({
     cause: 'rootless-stopped',
-    position: 'Elsewhere: the endpoint is the rootless socket. Dead: rootless is set up and either no dockerd is installed, the user prefers rootless, or no root dockerd runs and the user unit exists.',
+    position:
+      'Elsewhere: the endpoint is the rootless socket. Dead: rootless is set up and either no dockerd is installed, the user prefers rootless, or no root dockerd runs and the user unit exists.',
     applies: rootlessDown,
     explain: (s, ev) => {
       const { facts, t } = s;
       const r = facts.rootless;
       rootlessEvidence(s, ev);
       const path = r?.socketPath ?? s.socketPath ?? '?';
-      const summary = rootlessSetUp(facts) ? t('cause.rootless-stopped', { user: facts.user.name }) : t('cause.rootless-stopped-endpoint', { user: facts.user.name, path });
+      const summary = rootlessSetUp(facts)
+        ? t('cause.rootless-stopped', { user: facts.user.name })
+        : t('cause.rootless-stopped-endpoint', { user: facts.user.name, path });
       return { summary, fixes: rootlessStartFixes(s) };
     },
   }),
@@ -275,10 +301,13 @@ export const RULES = [
   }),
   rule({
     cause: 'service-failed',
-    position: 'Dead, the system service: a failed unit, a daemon.json that dockerd will reject, or (without systemd) a fresh fatal line in its log comes before "stopped", because a plain start would fail again (a masked unit is stopped, not failed).',
-    applies: (s) => s.phase === 'dead' && (s.unit !== null
-      ? !masked(s) && (s.unit.active === 'failed' || knownBeforeStart(s))
-      : knownBeforeStart(s) || (s.facts.service?.dockerdRunning === false && diedInLog(s))),
+    position:
+      'Dead, the system service: a failed unit, a daemon.json that dockerd will reject, or (without systemd) a fresh fatal line in its log comes before "stopped", because a plain start would fail again (a masked unit is stopped, not failed).',
+    applies: (s) =>
+      s.phase === 'dead' &&
+      (s.unit !== null
+        ? !masked(s) && (s.unit.active === 'failed' || knownBeforeStart(s))
+        : knownBeforeStart(s) || (s.facts.service?.dockerdRunning === false && diedInLog(s))),
     explain: (s, ev) => {
       servicePreamble(s, ev);
       const { facts, t } = s;
@@ -292,18 +321,33 @@ export const RULES = [
       const json = facts.logs?.daemonJson ?? null;
       if (match?.reason !== 'daemon-json' && knownBeforeStart(s)) {
         const jsonError = daemonJsonError(s);
-        const message = json?.syntax ? jsonMistake(t, json.syntax) : jsonError?.message ?? '';
+        const message = json?.syntax ? jsonMistake(t, json.syntax) : (jsonError?.message ?? '');
         const keys = json?.unknownKeys.map((u) => u.key).join(', ') ?? '';
-        match = { reason: 'daemon-json', line: '', params: { path: json?.path ?? jsonError?.path ?? '/etc/docker/daemon.json', message: json?.syntax || jsonError ? message : `the following directives don't match any configuration option: ${keys}` } };
+        match = {
+          reason: 'daemon-json',
+          line: '',
+          params: {
+            path: json?.path ?? jsonError?.path ?? '/etc/docker/daemon.json',
+            message: json?.syntax || jsonError ? message : `the following directives don't match any configuration option: ${keys}`,
+          },
+        };
         // dockerd's own wording stays in params (the reason reads it); the evidence is said in the user's language.
-        ev.add(json?.syntax || jsonError ? t('evidence.daemon-json', { path: match.params.path!, message: match.params.message! }) : t('reason.daemon-json-unknown', { path: match.params.path!, keys: (json?.unknownKeys ?? []).map((u) => `"${u.key}"`).join(', ') }));
+        ev.add(
+          json?.syntax || jsonError
+            ? t('evidence.daemon-json', { path: match.params.path!, message: match.params.message! })
+            : t('reason.daemon-json-unknown', { path: match.params.path!, keys: (json?.unknownKeys ?? []).map((u) => `"${u.key}"`).join(', ') }),
+        );
       }
       const tried = s.unit === null ? diedInLog(s) : s.unit.active === 'failed';
       if (match === null) {
         ev.logs();
         if (s.unit !== null && facts.logs?.source === null) ev.add(t('evidence.journal-unreadable'));
         const reason = reading.startLimit !== null ? 'start-limit' : 'unknown';
-        return { summary: t('cause.service-failed-why', { why: t(reason === 'start-limit' ? 'reason.start-limit' : 'reason.unknown') }), fixes: [then], reason };
+        return {
+          summary: t('cause.service-failed-why', { why: t(reason === 'start-limit' ? 'reason.start-limit' : 'reason.unknown') }),
+          fixes: [then],
+          reason,
+        };
       }
       if (match.line) ev.add(t('evidence.daemon-said', { line: shortLine(match.line) }));
       const { why, fixes } = explainReason(s, match, ev, then);
@@ -317,7 +361,8 @@ export const RULES = [
   }),
   rule({
     cause: 'service-stopped',
-    position: 'Dead, after service-failed: the unit is masked or inactive, or (without systemd) no dockerd runs and its socket is gone. A socket left behind is stale-socket (next).',
+    position:
+      'Dead, after service-failed: the unit is masked or inactive, or (without systemd) no dockerd runs and its socket is gone. A socket left behind is stale-socket (next).',
     applies: (s) => s.phase === 'dead' && (unitDown(s) || (!staleSocket(s) && serviceNotRunning(s))),
     explain: (s, ev) => {
       servicePreamble(s, ev);
@@ -336,7 +381,10 @@ export const RULES = [
       ev.add(t('evidence.dockerd-not-running'));
       ev.logs();
       const state = manager === 'none' ? t('evidence.dockerd-not-running') : manager === 'openrc' ? t('state.openrc-stopped') : t('state.sysv-stopped');
-      return { summary: t('cause.service-stopped', { state }), fixes: manager === 'openrc' ? [F.startServiceOpenrc(t), F.enableServiceOpenrc(t)] : [F.startServiceSysv(t)] };
+      return {
+        summary: t('cause.service-stopped', { state }),
+        fixes: manager === 'openrc' ? [F.startServiceOpenrc(t), F.enableServiceOpenrc(t)] : [F.startServiceSysv(t)],
+      };
     },
   }),
   rule({
@@ -360,7 +408,8 @@ export const RULES = [
       servicePreamble(s, ev);
       const { facts, t } = s;
       noSystemdEvidence(s, ev);
-      if (facts.service?.dockerdRunning && facts.ping.outcome === 'enoent') ev.add(t('evidence.dockerd-elsewhere', { path: facts.socket?.path ?? facts.endpoint.url }));
+      if (facts.service?.dockerdRunning && facts.ping.outcome === 'enoent')
+        ev.add(t('evidence.dockerd-elsewhere', { path: facts.socket?.path ?? facts.endpoint.url }));
       ev.logs();
       return { summary: t('cause.unknown', { url: facts.endpoint.url }), fixes: [] };
     },
@@ -399,7 +448,7 @@ function deniedOrDeadPreamble(s: Situation, ev: Evidence): void {
 
 /** A directory on the way to the socket that this user may not enter (connect(2) said EACCES because of it). */
 function blockedDir(s: Situation): BlockedDir | null {
-  return s.phase === 'denied' ? s.facts.socket?.blockedBy ?? null : null;
+  return s.phase === 'denied' ? (s.facts.socket?.blockedBy ?? null) : null;
 }
 
 function socketPathOf(s: Situation): string {
@@ -484,9 +533,15 @@ function rootlessCandidate(facts: Facts): boolean {
 function rootlessReady(facts: Facts): boolean {
   const r = facts.rootless;
   if (r === null || !rootlessCandidate(facts)) return false;
-  return r.setupTool !== null && r.newuidmap !== null && r.newgidmap !== null && r.subuidCount >= 65536 && r.subgidCount >= 65536
+  return (
+    r.setupTool !== null &&
+    r.newuidmap !== null &&
+    r.newgidmap !== null &&
+    r.subuidCount >= 65536 &&
+    r.subgidCount >= 65536 &&
     // The pre-flight: what would make the daemon fail right after the setup (rootless-reasons.ts).
-    && rootlessBlockers(facts).length === 0;
+    rootlessBlockers(facts).length === 0
+  );
 }
 
 /** Everything rootless needs is here but a login session of its own (XDG_RUNTIME_DIR unset after `su`). */
@@ -494,8 +549,15 @@ function rootlessOnlyNeedsLogin(facts: Facts): boolean {
   const r = facts.rootless;
   if (r === null || !rootlessCandidate(facts)) return false;
   const blockers = rootlessBlockers(facts);
-  return r.setupTool !== null && r.newuidmap !== null && r.newgidmap !== null && r.subuidCount >= 65536 && r.subgidCount >= 65536
-    && blockers.length > 0 && blockers.every((b) => b.reason === 'no-login-session');
+  return (
+    r.setupTool !== null &&
+    r.newuidmap !== null &&
+    r.newgidmap !== null &&
+    r.subuidCount >= 65536 &&
+    r.subgidCount >= 65536 &&
+    blockers.length > 0 &&
+    blockers.every((b) => b.reason === 'no-login-session')
+  );
 }
 
 /**
@@ -516,13 +578,15 @@ function rootlessSetupFix(s: Situation, ev: Evidence): Fix | null {
   const { facts, t } = s;
   const r = facts.rootless;
   if (r === null || !rootlessCandidate(facts)) return null;
-  ev.add(t('evidence.rootless-prereqs', {
-    newuidmap: t(r.newuidmap ? 'probe.present' : 'probe.missing'),
-    newgidmap: t(r.newgidmap ? 'probe.present' : 'probe.missing'),
-    subuid: r.subuidCount,
-    subgid: r.subgidCount,
-    tool: r.setupTool ?? t('probe.missing'),
-  }));
+  ev.add(
+    t('evidence.rootless-prereqs', {
+      newuidmap: t(r.newuidmap ? 'probe.present' : 'probe.missing'),
+      newgidmap: t(r.newgidmap ? 'probe.present' : 'probe.missing'),
+      subuid: r.subuidCount,
+      subgid: r.subgidCount,
+      tool: r.setupTool ?? t('probe.missing'),
+    }),
+  );
   for (const blocker of rootlessBlockers(facts)) ev.add(t('evidence.rootless-blocked', { why: explainRootless(t, facts, blocker).why }));
   if (!rootlessReady(facts)) return null;
   // It refuses while the rootful socket is writable for this user unless given --force.
@@ -532,7 +596,12 @@ function rootlessSetupFix(s: Situation, ev: Evidence): Fix | null {
   // does that itself (in the background) and creates the context the tool would.
   const url = `unix://${r.socketPath}`;
   if (facts.service?.systemdBooted !== true && r.rootlessScript) {
-    return F.setupRootlessUnmanaged(t, facts.user.name, { script: r.rootlessScript, pathPrepend: rootlessPathPrepend(facts, r.rootlessScript), log: r.logPath ?? rootlessLogPath({}, facts.user.home), socketUrl: url });
+    return F.setupRootlessUnmanaged(t, facts.user.name, {
+      script: r.rootlessScript,
+      pathPrepend: rootlessPathPrepend(facts, r.rootlessScript),
+      log: r.logPath ?? rootlessLogPath({}, facts.user.home),
+      socketUrl: url,
+    });
   }
   return F.setupRootless(t, facts.user.name, r.setupTool!, force, rootlessPathPrepend(facts, r.setupTool!), url);
 }
@@ -583,9 +652,17 @@ function rootlessStartFixes(s: Situation): Fix[] {
   const { facts, t } = s;
   const r = facts.rootless;
   const url = r ? `unix://${r.socketPath}` : null;
-  if (facts.service?.userDocker || (r?.userUnit && facts.service?.systemdBooted)) return [F.startRootlessSystemd(t, url), F.enableRootlessSystemd(t, facts.user.name, url)];
+  if (facts.service?.userDocker || (r?.userUnit && facts.service?.systemdBooted))
+    return [F.startRootlessSystemd(t, url), F.enableRootlessSystemd(t, facts.user.name, url)];
   if (!r?.rootlessScript || url === null) return [F.startRootlessManual(t, r?.rootlessScript ?? 'dockerd-rootless.sh')];
-  return [F.startRootlessDetached(t, { script: r.rootlessScript, pathPrepend: rootlessPathPrepend(facts, r.rootlessScript), log: r.logPath ?? rootlessLogPath({}, facts.user.home), socketUrl: url })];
+  return [
+    F.startRootlessDetached(t, {
+      script: r.rootlessScript,
+      pathPrepend: rootlessPathPrepend(facts, r.rootlessScript),
+      log: r.logPath ?? rootlessLogPath({}, facts.user.home),
+      socketUrl: url,
+    }),
+  ];
 }
 
 /** The start-up files that set DOCKER_HOST: a new shell gets it back until that line goes. */
@@ -616,7 +693,9 @@ function knownBeforeStart(s: Situation): boolean {
 
 /** The latest start attempt in the log ends in dockerd's fatal line (without systemd there is no unit state to ask). */
 function diedInLog(s: Situation): boolean {
-  return (s.facts.logs?.attempt ?? []).some((l) => /^(failed to start daemon|Error starting daemon|unable to configure the Docker daemon)|level=fatal/.test(l.replace(/^time="[^"]*" /, '')));
+  return (s.facts.logs?.attempt ?? []).some((l) =>
+    /^(failed to start daemon|Error starting daemon|unable to configure the Docker daemon)|level=fatal/.test(l.replace(/^time="[^"]*" /, '')),
+  );
 }
 
 /** The start that follows a repair; after systemd gave up retrying ("start-limit-hit") it needs reset-failed first. */
@@ -658,6 +737,7 @@ function noSystemdEvidence(s: Situation, ev: Evidence): 'systemd' | 'sysv' | 'op
   const service = s.facts.service;
   const manager = service?.manager ?? 'none';
   if (service && manager === 'none') ev.add(s.t('evidence.no-service-manager'));
-  else if (service && manager !== 'systemd') ev.add(s.t('evidence.no-systemd', { manager: manager === 'openrc' ? 'OpenRC' : '`service` (/etc/init.d/docker)' }));
+  else if (service && manager !== 'systemd')
+    ev.add(s.t('evidence.no-systemd', { manager: manager === 'openrc' ? 'OpenRC' : '`service` (/etc/init.d/docker)' }));
   return manager;
 }

@@ -92,24 +92,33 @@ export function samePath(a: string, b: string): boolean {
 export function endpointSource(t: Translate, endpoint: Facts['endpoint']): string {
   const context = endpoint.context ?? '';
   switch (endpoint.source) {
-    case 'flag': return endpoint.context === null ? t('source.flag-host') : t('source.flag-context', { context });
-    case 'DOCKER_CONTEXT': return t('source.docker-context', { context });
-    case 'context': return t('source.context', { context });
-    case 'default': return t('source.default');
-    default: return endpoint.source;
+    case 'flag':
+      return endpoint.context === null ? t('source.flag-host') : t('source.flag-context', { context });
+    case 'DOCKER_CONTEXT':
+      return t('source.docker-context', { context });
+    case 'context':
+      return t('source.context', { context });
+    case 'default':
+      return t('source.default');
+    default:
+      return endpoint.source;
   }
 }
 
 /** Collects evidence lines without repeating one. */
 export class Evidence {
   readonly lines: string[] = [];
-  constructor(private readonly facts: Facts, private readonly t: Translate) {
+  constructor(
+    private readonly facts: Facts,
+    private readonly t: Translate,
+  ) {
     const { endpoint } = facts;
     this.add(t('evidence.endpoint', { url: endpoint.url, source: endpointSource(t, endpoint) }));
     if (endpoint.source === 'DOCKER_HOST' && endpoint.url !== DEFAULT_UNIX_HOST) this.add(t('evidence.docker-host', { value: endpoint.url }));
     // A context that cannot be read has no endpoint: its url is a stand-in docker never dials, and
     // the context's own error (a line of the rule's) says why.
-    if (endpoint.contextError === null || endpoint.context === null) this.add(t('evidence.ping', { url: endpoint.url, outcome: t(`ping.${facts.ping.outcome}`, { detail: facts.ping.detail }) }));
+    if (endpoint.contextError === null || endpoint.context === null)
+      this.add(t('evidence.ping', { url: endpoint.url, outcome: t(`ping.${facts.ping.outcome}`, { detail: facts.ping.detail }) }));
   }
 
   add(line: string): void {
@@ -128,7 +137,9 @@ export class Evidence {
   socketOwner(): void {
     const s = this.facts.socket;
     if (s === null || !s.exists || s.mode === null) return;
-    this.add(this.t('evidence.socket-owner', { path: s.path, mode: modeString(s.mode), owner: s.ownerName ?? String(s.uid), group: s.groupName ?? String(s.gid) }));
+    this.add(
+      this.t('evidence.socket-owner', { path: s.path, mode: modeString(s.mode), owner: s.ownerName ?? String(s.uid), group: s.groupName ?? String(s.gid) }),
+    );
   }
 
   worldWritable(): void {

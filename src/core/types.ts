@@ -6,9 +6,7 @@ import type { Cause } from './rules.js';
 /** What a docker error message says went wrong (the `kind` of `dockhook classify`). */
 export type ErrorKind = 'daemon-unreachable' | 'permission-denied' | 'context-error' | 'tls-error';
 
-export type Detection =
-  | { match: true; kind: ErrorKind; endpoint: string | null; line: string }
-  | { match: false };
+export type Detection = { match: true; kind: ErrorKind; endpoint: string | null; line: string } | { match: false };
 
 /** Where the docker CLI got its endpoint from (the `source` of `doctor --json`). */
 export type EndpointSource = 'flag' | 'DOCKER_HOST' | 'DOCKER_CONTEXT' | 'context' | 'default';
@@ -32,8 +30,17 @@ export type { Cause } from './rules.js';
 
 /** Why a system dockerd died (`diagnosis.reason` with cause `service-failed`). */
 export const SERVICE_FAILED_REASONS = [
-  'daemon-json', 'flag-and-file-conflict', 'storage-driver', 'iptables', 'containerd', 'pid-file',
-  'disk-full', 'socket-activation', 'cgroups', 'start-limit', 'unknown',
+  'daemon-json',
+  'flag-and-file-conflict',
+  'storage-driver',
+  'iptables',
+  'containerd',
+  'pid-file',
+  'disk-full',
+  'socket-activation',
+  'cgroups',
+  'start-limit',
+  'unknown',
 ] as const;
 /** Why a rootless dockerd cannot start (`diagnosis.reason` with cause `rootless-failed`). */
 export const ROOTLESS_FAILED_REASONS = ['no-login-session', 'apparmor-userns', 'newuidmap', 'subid', 'userns-disabled', 'unknown'] as const;
@@ -43,7 +50,14 @@ export type Reason = ServiceFailedReason | RootlessFailedReason;
 
 /** Environment variables a fix may hand back to the calling shell (and nothing else). */
 export const HANDBACK_VARS = [
-  'DOCKER_HOST', 'DOCKER_CONTEXT', 'DOCKER_TLS_VERIFY', 'DOCKER_TLS', 'DOCKER_CERT_PATH', 'DOCKER_MACHINE_NAME', 'DOCKHOOK_GROUP', 'XDG_RUNTIME_DIR',
+  'DOCKER_HOST',
+  'DOCKER_CONTEXT',
+  'DOCKER_TLS_VERIFY',
+  'DOCKER_TLS',
+  'DOCKER_CERT_PATH',
+  'DOCKER_MACHINE_NAME',
+  'DOCKHOOK_GROUP',
+  'XDG_RUNTIME_DIR',
 ] as const;
 export type HandbackVar = (typeof HANDBACK_VARS)[number];
 

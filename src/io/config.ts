@@ -44,7 +44,9 @@ export function trustedPlaces(env: Readonly<Record<string, string | undefined>>,
 /** The parser's reason in one line: not its "JSON Error in FILE:" heading, not its code frame. */
 export function parseReason(error: unknown): string {
   // On a terminal parse-json colours its code frame: the escapes go before anything is read.
-  const lines = stripAnsi(String((error as Error)?.message ?? error)).split('\n').map((line) => line.trim());
+  const lines = stripAnsi(String((error as Error)?.message ?? error))
+    .split('\n')
+    .map((line) => line.trim());
   const reason = lines.find((line) => line !== '' && !/^(JSON|YAML) Error in /.test(line) && !/^(>|\||-+\^|\d+ \|)/.test(line)) ?? 'unreadable';
   const short = reason.replace(/ while parsing .*$/, '');
   return short.length > 200 ? `${short.slice(0, 197)}...` : short;

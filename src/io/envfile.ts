@@ -66,7 +66,12 @@ export function writePrivateFile(path: string, content: string): string | null {
 
 /** Writes the hand-back file; returns an error line instead of throwing. */
 export function writeEnvFile(path: string, env: Fix['env']): string | null {
-  return writePrivateFile(path, envFileLines(env).map((line) => `${line}\n`).join(''));
+  return writePrivateFile(
+    path,
+    envFileLines(env)
+      .map((line) => `${line}\n`)
+      .join(''),
+  );
 }
 
 /**

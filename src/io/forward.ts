@@ -77,7 +77,10 @@ async function openPty(): Promise<Pty | null> {
     closeSync(term.slave);
     // The line discipline would turn "\n" into "\r\n"; the real terminal does that already.
     const stty = spawn('stty', ['-opost'], { stdio: [slave, 'ignore', 'ignore'] });
-    await new Promise((resolve) => { stty.on('close', resolve); stty.on('error', resolve); });
+    await new Promise((resolve) => {
+      stty.on('close', resolve);
+      stty.on('error', resolve);
+    });
     return { master: term.master, slave, resize: (c, r) => native.resize(term.master, c, r) };
   } catch {
     return null;
@@ -124,7 +127,11 @@ function drainPty(pty: Pty, forward: (chunk: Buffer) => void, exited: Promise<un
       if (held.length > 0) take(held);
       flush();
       reader.destroy();
-      try { closeSync(pty.slave); } catch { /* already closed */ }
+      try {
+        closeSync(pty.slave);
+      } catch {
+        /* already closed */
+      }
       resolve();
     };
     // A daemonised child of docker could keep writing forever; do not wait on it long.
@@ -162,14 +169,20 @@ export async function runForwarding(options: ForwardOptions): Promise<ForwardRes
   try {
     child = spawn(options.file, [...options.args], { stdio: ['inherit', 'inherit', pty ? pty.slave : 'pipe'], env: options.env });
   } catch (error) {
-    if (pty) { closeSync(pty.master); closeSync(pty.slave); }
+    if (pty) {
+      closeSync(pty.master);
+      closeSync(pty.slave);
+    }
     return { status: 127, spawnError: error as NodeJS.ErrnoException };
   }
   // Ctrl-C and Ctrl-\ reach docker from the terminal (same process group); dockhook stays to
   // report docker's status. SIGTERM and SIGHUP are meant for the command: pass them on.
   const ignore = () => {};
   const relay = (signal: NodeJS.Signals) => () => child.kill(signal);
-  const relays: Array<[NodeJS.Signals, () => void]> = [['SIGTERM', relay('SIGTERM')], ['SIGHUP', relay('SIGHUP')]];
+  const relays: Array<[NodeJS.Signals, () => void]> = [
+    ['SIGTERM', relay('SIGTERM')],
+    ['SIGHUP', relay('SIGHUP')],
+  ];
   process.on('SIGINT', ignore);
   process.on('SIGQUIT', ignore);
   for (const [signal, handler] of relays) process.on(signal, handler);
@@ -187,10 +200,10 @@ export async function runForwarding(options: ForwardOptions): Promise<ForwardRes
   const drained = pty
     ? drainPty(pty, take, exited)
     : new Promise<void>((resolve) => {
-      child.stderr!.on('data', take);
-      child.stderr!.on('end', () => resolve());
-      child.stderr!.on('error', () => resolve());
-    });
+        child.stderr!.on('data', take);
+        child.stderr!.on('end', () => resolve());
+        child.stderr!.on('error', () => resolve());
+      });
   const outcome = await exited;
   // A background child of docker (none normally) could hold a pipe open: bound the wait.
   await Promise.race([drained, new Promise((r) => setTimeout(r, pty ? 2500 : 200))]);
@@ -200,4 +213,3 @@ export async function runForwarding(options: ForwardOptions): Promise<ForwardRes
   if (pty) process.removeListener('SIGWINCH', onResize);
   return outcome;
 }
-

@@ -34,7 +34,10 @@ export async function pingEndpoint(url: string, options: PingOptions): Promise<P
     const host = tcp[1];
     const port = Number(tcp[2]);
     // node:tls costs a few ms to load; only TLS endpoints pay for it.
-    if (options.tls) return import('node:tls').then(({ connect }) => pingSocket(() => connect({ host, port, rejectUnauthorized: false, servername: host }), options.timeoutMs, 'secureConnect'));
+    if (options.tls)
+      return import('node:tls').then(({ connect }) =>
+        pingSocket(() => connect({ host, port, rejectUnauthorized: false, servername: host }), options.timeoutMs, 'secureConnect'),
+      );
     const { connect } = await import('node:net');
     return pingSocket(() => connect({ host, port }), options.timeoutMs);
   }
@@ -80,13 +83,19 @@ export function readResponse(head: string): PingFacts {
 function fromErrno(error: NodeJS.ErrnoException): PingFacts {
   const code = error.code ?? '';
   const outcome: PingFacts['outcome'] =
-    code === 'ENOENT' ? 'enoent'
-    : code === 'EACCES' || code === 'EPERM' ? 'eacces'
-    : code === 'ECONNREFUSED' ? 'refused'
-    : code === 'ENOTSOCK' ? 'notsock'
-    : code === 'ETIMEDOUT' ? 'timeout'
-    : code === 'ENOTFOUND' || code === 'EAI_AGAIN' ? 'dns'
-    : 'error';
+    code === 'ENOENT'
+      ? 'enoent'
+      : code === 'EACCES' || code === 'EPERM'
+        ? 'eacces'
+        : code === 'ECONNREFUSED'
+          ? 'refused'
+          : code === 'ENOTSOCK'
+            ? 'notsock'
+            : code === 'ETIMEDOUT'
+              ? 'timeout'
+              : code === 'ENOTFOUND' || code === 'EAI_AGAIN'
+                ? 'dns'
+                : 'error';
   return { outcome, detail: code || error.message, podman: false };
 }
 

@@ -75,7 +75,13 @@ export async function askKey(question: string, defaultYes: boolean, choices: num
     input = new ReadStream(fd);
     input.setRawMode(true);
   } catch {
-    for (const open of [drain, fd]) if (open !== null) try { closeSync(open); } catch { /* already closed */ }
+    for (const open of [drain, fd])
+      if (open !== null)
+        try {
+          closeSync(open);
+        } catch {
+          /* already closed */
+        }
     return { kind: 'no-tty' };
   }
   // Synchronous, before the event loop turns: libuv has not read from the terminal yet, so
@@ -91,11 +97,19 @@ export async function askKey(question: string, defaultYes: boolean, choices: num
   const restore = () => {
     if (restored) return;
     restored = true;
-    try { input.setRawMode(false); } catch { /* the terminal went away */ }
+    try {
+      input.setRawMode(false);
+    } catch {
+      /* the terminal went away */
+    }
   };
   const onSignal = (signal: NodeJS.Signals) => {
     restore();
-    try { writeSync(fd, '\r\n'); } catch { /* nothing to write to */ }
+    try {
+      writeSync(fd, '\r\n');
+    } catch {
+      /* nothing to write to */
+    }
     for (const s of RESTORE_SIGNALS) process.removeListener(s, onSignal);
     // Die of the same signal, as the shell expects; should another listener keep the process
     // alive, leave with the status a shell would show.
@@ -114,7 +128,11 @@ export async function askKey(question: string, defaultYes: boolean, choices: num
         // An answer during the countdown replaces its digit on the screen.
         const countdown = state === 'settling' ? '\b \b' : '';
         state = 'answered';
-        try { writeSync(fd, `${countdown}${echo}\r\n`); } catch { /* nothing to echo to */ }
+        try {
+          writeSync(fd, `${countdown}${echo}\r\n`);
+        } catch {
+          /* nothing to echo to */
+        }
         resolve(answer);
       };
       input.on('data', (chunk: Buffer) => {
@@ -159,6 +177,11 @@ export async function askKey(question: string, defaultYes: boolean, choices: num
     process.removeListener('exit', restore);
     for (const s of RESTORE_SIGNALS) process.removeListener(s, onSignal);
     input.destroy();
-    if (drain !== null) try { closeSync(drain); } catch { /* already closed */ }
+    if (drain !== null)
+      try {
+        closeSync(drain);
+      } catch {
+        /* already closed */
+      }
   }
 }

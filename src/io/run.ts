@@ -45,8 +45,12 @@ export const runCommand: Runner = async (argv, options) => {
       child.kill('SIGKILL');
       finish({ code: null, stdout, stderr, error: 'timeout' });
     }, options.timeoutMs);
-    child.stdout?.setEncoding('utf8').on('data', (d: string) => { if (stdout.length < maxBytes) stdout += d; });
-    child.stderr?.setEncoding('utf8').on('data', (d: string) => { if (stderr.length < maxBytes) stderr += d; });
+    child.stdout?.setEncoding('utf8').on('data', (d: string) => {
+      if (stdout.length < maxBytes) stdout += d;
+    });
+    child.stderr?.setEncoding('utf8').on('data', (d: string) => {
+      if (stderr.length < maxBytes) stderr += d;
+    });
     child.on('error', (error: NodeJS.ErrnoException) => finish({ code: null, stdout, stderr, error: error.code ?? error.message }));
     child.on('close', (code) => finish({ code, stdout, stderr, error: null }));
   });

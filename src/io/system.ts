@@ -85,21 +85,55 @@ export function realSystem(env: System['env'] = process.env): System {
   const local = <T>(path: string, sync: () => T, async: () => Promise<T>): Promise<T | null> =>
     isLocalSystemPath(path) ? Promise.resolve(attempt(sync)) : orNull(async());
   const canAccess = (path: string, mode: number) =>
-    local(path, () => (accessSync(path, mode), true), () => callback<void>((done) => fs.access(path, mode, done)).then(() => true)).then((ok) => ok === true);
+    local(
+      path,
+      () => (accessSync(path, mode), true),
+      () => callback<void>((done) => fs.access(path, mode, done)).then(() => true),
+    ).then((ok) => ok === true);
   return {
     env,
     user: currentUser(env),
     processGids: [...new Set([...(process.getegid ? [process.getegid()] : []), ...(process.getgroups?.() ?? [])])],
     run: runCommand,
     ping: pingEndpoint,
-    readFile: (path) => local(path, () => textOf(readBoundedSync(path)), () => readBounded(path).then(textOf)),
-    readTail: (path, bytes) => local(path, () => textOf(readBoundedSync(path, { limit: bytes, tail: true })), () => readBounded(path, { limit: bytes, tail: true }).then(textOf)),
-    lstat: (path) => local(path, () => lstatSync(path), () => callback<Stats>((done) => fs.lstat(path, done))),
-    stat: (path) => local(path, () => statSync(path), () => callback<Stats>((done) => fs.stat(path, done))),
+    readFile: (path) =>
+      local(
+        path,
+        () => textOf(readBoundedSync(path)),
+        () => readBounded(path).then(textOf),
+      ),
+    readTail: (path, bytes) =>
+      local(
+        path,
+        () => textOf(readBoundedSync(path, { limit: bytes, tail: true })),
+        () => readBounded(path, { limit: bytes, tail: true }).then(textOf),
+      ),
+    lstat: (path) =>
+      local(
+        path,
+        () => lstatSync(path),
+        () => callback<Stats>((done) => fs.lstat(path, done)),
+      ),
+    stat: (path) =>
+      local(
+        path,
+        () => statSync(path),
+        () => callback<Stats>((done) => fs.stat(path, done)),
+      ),
     canWrite: (path) => canAccess(path, constants.W_OK),
     canSearch: (path) => canAccess(path, constants.X_OK),
-    realpath: (path) => local(path, () => realpathSync(path), () => callback<string>((done) => fs.realpath(path, done))),
-    listDir: (path) => local(path, () => readdirSync(path), () => callback<string[]>((done) => fs.readdir(path, done))),
+    realpath: (path) =>
+      local(
+        path,
+        () => realpathSync(path),
+        () => callback<string>((done) => fs.realpath(path, done)),
+      ),
+    listDir: (path) =>
+      local(
+        path,
+        () => readdirSync(path),
+        () => callback<string[]>((done) => fs.readdir(path, done)),
+      ),
     which: async (name, extraDirs = []) => {
       const dirs = [...(env.PATH ?? '').split(':').filter(Boolean), ...extraDirs];
       for (const dir of dirs) {
@@ -108,7 +142,8 @@ export function realSystem(env: System['env'] = process.env): System {
       }
       return null;
     },
-    diskSpace: (path) => orNull(callback<fs.StatsFs>((done) => fs.statfs(path, done)).then((st) => ({ freeBytes: st.bavail * st.bsize, totalBytes: st.blocks * st.bsize }))),
+    diskSpace: (path) =>
+      orNull(callback<fs.StatsFs>((done) => fs.statfs(path, done)).then((st) => ({ freeBytes: st.bavail * st.bsize, totalBytes: st.blocks * st.bsize }))),
     // process.hrtime, not performance.now(): the latter loads perf_hooks (about 1.5 ms).
     now: () => Number(process.hrtime.bigint()) / 1e6,
   };

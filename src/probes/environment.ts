@@ -32,9 +32,14 @@ export async function probeEnvironment(sys: System, endpoint: Endpoint, timeoutM
   const cliReal = dockerCli ? await sys.realpath(dockerCli) : null;
   const found = candidates.filter((_, i) => present[i] !== null);
   const alive = await Promise.all(found.map((c) => sys.ping(`unix://${c.socketPath}`, { timeoutMs })));
-  const desktop = desktopLink !== null || desktopContext
-    ? { socketPath: desktopSocket, alive: desktopLink !== null && (await sys.ping(`unix://${desktopSocket}`, { timeoutMs })).outcome === 'ok', context: desktopContext }
-    : null;
+  const desktop =
+    desktopLink !== null || desktopContext
+      ? {
+          socketPath: desktopSocket,
+          alive: desktopLink !== null && (await sys.ping(`unix://${desktopSocket}`, { timeoutMs })).outcome === 'ok',
+          context: desktopContext,
+        }
+      : null;
   return {
     wsl: wslVersion(procVersion, sys.env),
     snap: Boolean(dockerCli?.startsWith('/snap/') || cliReal?.startsWith('/snap/') || cliReal === '/usr/bin/snap'),

@@ -11,7 +11,14 @@ export function parseGroupFile(text: string): GroupEntry[] {
   for (const line of text.split('\n')) {
     const [name, , gid, members] = line.split(':');
     if (!name || gid === undefined || name.startsWith('#')) continue;
-    entries.push({ name, gid: Number(gid), members: (members ?? '').split(',').map((m) => m.trim()).filter(Boolean) });
+    entries.push({
+      name,
+      gid: Number(gid),
+      members: (members ?? '')
+        .split(',')
+        .map((m) => m.trim())
+        .filter(Boolean),
+    });
   }
   return entries;
 }

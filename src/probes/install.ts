@@ -9,10 +9,6 @@ export function dockerdDirs(home: string): string[] {
 }
 
 export async function probeInstall(sys: System): Promise<InstallFacts> {
-  const [dockerd, dockerCli, osRelease] = await Promise.all([
-    sys.which('dockerd', dockerdDirs(sys.user.home)),
-    sys.which('docker'),
-    probeOsRelease(sys),
-  ]);
+  const [dockerd, dockerCli, osRelease] = await Promise.all([sys.which('dockerd', dockerdDirs(sys.user.home)), sys.which('docker'), probeOsRelease(sys)]);
   return { dockerd, dockerCli, osRelease };
 }

@@ -46,7 +46,8 @@ export async function probeLogs(sys: System, timeoutMs: number, daemonJsonPath =
   };
   const { match } = readServiceFailure(attempt);
   if (match?.reason === 'pid-file') facts.pidOwner = await pidOwner(sys, match.params.pid ?? null, match.params.path ?? null);
-  if (match?.reason === 'disk-full') facts.diskFree = await diskFree(sys, match.params.path ? dataRootOfWrite(match.params.path) : daemonJson?.dataRoot ?? '/var/lib/docker');
+  if (match?.reason === 'disk-full')
+    facts.diskFree = await diskFree(sys, match.params.path ? dataRootOfWrite(match.params.path) : (daemonJson?.dataRoot ?? '/var/lib/docker'));
   if (match?.reason === 'flag-and-file-conflict' && systemdBooted) {
     const show = await sys.run(['systemctl', 'show', '-p', 'ExecStart', '--value', 'docker.service'], { timeoutMs });
     facts.execStart = show.code === 0 ? execStartCommand(show.stdout) : null;
@@ -64,7 +65,7 @@ export function execStartCommand(value: string): string | null {
 
 /** The PID the log names (Engine 24 and later), else the one in the pid file; who has it now. */
 async function pidOwner(sys: System, pidText: string | null, pidFile: string | null): Promise<LogFacts['pidOwner']> {
-  const fromFile = pidFile === null ? null : (await sys.readFile(pidFile))?.trim() ?? null;
+  const fromFile = pidFile === null ? null : ((await sys.readFile(pidFile))?.trim() ?? null);
   const pid = Number(pidText ?? fromFile);
   if (!Number.isInteger(pid) || pid <= 0) return null;
   const comm = (await sys.readFile(`/proc/${pid}/comm`))?.trim() ?? null;

@@ -11,7 +11,11 @@ export function parseOsRelease(text: string): OsRelease | null {
   }
   const id = values.get('ID');
   if (!id) return null;
-  return { id: id.toLowerCase(), idLike: (values.get('ID_LIKE') ?? '').toLowerCase().split(/\s+/).filter(Boolean), prettyName: values.get('PRETTY_NAME') ?? null };
+  return {
+    id: id.toLowerCase(),
+    idLike: (values.get('ID_LIKE') ?? '').toLowerCase().split(/\s+/).filter(Boolean),
+    prettyName: values.get('PRETTY_NAME') ?? null,
+  };
 }
 
 export async function probeOsRelease(sys: System): Promise<OsRelease | null> {

@@ -45,10 +45,13 @@ export async function probeRootless(sys: System, endpoint: Endpoint, timeoutMs: 
   const logPath = rootlessLogPath(env, user.home);
   const userUnit = unit !== null;
   const setUp = userUnit || context.ok;
-  const [preflight, attempt] = user.uid === 0 ? [null, null] : await Promise.all([
-    rootlessPreflight(sys, xdgRuntimeDir, subuid ?? '', subgid ?? ''),
-    setUp ? latestRootlessAttempt(sys, xdgRuntimeDir !== null && userUnit, logPath, timeoutMs) : null,
-  ]);
+  const [preflight, attempt] =
+    user.uid === 0
+      ? [null, null]
+      : await Promise.all([
+          rootlessPreflight(sys, xdgRuntimeDir, subuid ?? '', subgid ?? ''),
+          setUp ? latestRootlessAttempt(sys, xdgRuntimeDir !== null && userUnit, logPath, timeoutMs) : null,
+        ]);
   return {
     xdgRuntimeDir,
     socketPath,
@@ -87,7 +90,16 @@ async function rootlessPreflight(sys: System, xdg: string | null, subuid: string
   const state = dir === null || !dir.isDirectory() ? 'missing' : dir.uid !== sys.user.uid ? 'not-owned' : 'ok';
   const runtimeDir = xdg === null ? 'unset' : state;
   const apparmorProfile = restricted === 1 && rootlesskit !== null ? await hasUsernsProfile(sys, rootlesskit) : null;
-  return { runtimeDir, ...(xdg === null ? { runUserDir: state } : {}), apparmorRestricted: restricted === null ? null : restricted === 1, apparmorProfile, rootlesskit, usernsClone, maxUserNamespaces, subidNext: nextFreeSubid(subuid, subgid) };
+  return {
+    runtimeDir,
+    ...(xdg === null ? { runUserDir: state } : {}),
+    apparmorRestricted: restricted === null ? null : restricted === 1,
+    apparmorProfile,
+    rootlesskit,
+    usernsClone,
+    maxUserNamespaces,
+    subidNext: nextFreeSubid(subuid, subgid),
+  };
 }
 
 /**

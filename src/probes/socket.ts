@@ -23,11 +23,18 @@ export async function probeSocket(sys: System, path: string): Promise<SocketFact
     gid: target?.gid ?? null,
     mode,
     groupName: target ? groupNameOf(groups, target.gid) : null,
-    ownerName: target ? owners.get(target.uid) ?? null : null,
+    ownerName: target ? (owners.get(target.uid) ?? null) : null,
     writable,
     worldWritable: mode !== null && (mode & 0o002) !== 0,
     // Only looked for when the socket is out of reach: a writable socket was reached through every directory.
-    blockedBy: writable ? null : await firstBlockedDir(sys, path, (gid) => groupNameOf(groups, gid), (uid) => owners.get(uid) ?? null),
+    blockedBy: writable
+      ? null
+      : await firstBlockedDir(
+          sys,
+          path,
+          (gid) => groupNameOf(groups, gid),
+          (uid) => owners.get(uid) ?? null,
+        ),
   };
 }
 

@@ -238,28 +238,48 @@ describeWithWorlds('attacks on dockhook, run for real', () => {
       expect(groups.stdout.split(/\s+/)).not.toContain('docker');
     });
 
-    describe('the shell reads a hand-back directory only if it is the user\'s own, mode 0700, not a symlink', () => {
+    describe("the shell reads a hand-back directory only if it is the user's own, mode 0700, not a symlink", () => {
       const cases: Array<[string, (w: World) => Promise<string>, boolean]> = [
-        ['the attacker\'s 0777 directory, with a symlink to a file of the victim', async (w) => {
-          await w.exec(['sh', '-c', 'mkdir -p /tmp/hb-a && chmod 777 /tmp/hb-a'], { user: attacker });
-          await w.exec(['sh', '-c', `printf 'set DOCKER_HOST ${EVIL_HOST}\\n' >"$HOME/notes"`], { user: victim });
-          await w.exec(['ln', '-sf', `${w.user(victim).home}/notes`, '/tmp/hb-a/env.1'], { user: attacker });
-          return '/tmp/hb-a';
-        }, false],
-        ['the victim\'s own directory left 0777, a file planted in it by the attacker', async (w) => {
-          await w.exec(['sh', '-c', 'mkdir -p /tmp/hb-b && chmod 777 /tmp/hb-b'], { user: victim });
-          await w.exec(['sh', '-c', `printf 'set DOCKER_HOST ${EVIL_HOST}\\n' >/tmp/hb-b/env.1`], { user: attacker });
-          return '/tmp/hb-b';
-        }, false],
-        ['a symlink by the attacker to a private directory of the victim', async (w) => {
-          await w.exec(['sh', '-c', `mkdir -p "$HOME/priv" && chmod 700 "$HOME/priv" && printf 'set DOCKER_HOST ${EVIL_HOST}\\n' >"$HOME/priv/env.1"`], { user: victim });
-          await w.exec(['ln', '-sfn', `${w.user(victim).home}/priv`, '/tmp/hb-c'], { user: attacker });
-          return '/tmp/hb-c';
-        }, false],
-        ['the victim\'s 0700 directory (the control: read)', async (w) => {
-          await w.exec(['sh', '-c', `mkdir -p "$HOME/ok" && chmod 700 "$HOME/ok" && printf 'set DOCKER_HOST unix:///run/ok.sock\\n' >"$HOME/ok/env.1"`], { user: victim });
-          return `${w.user(victim).home}/ok`;
-        }, true],
+        [
+          "the attacker's 0777 directory, with a symlink to a file of the victim",
+          async (w) => {
+            await w.exec(['sh', '-c', 'mkdir -p /tmp/hb-a && chmod 777 /tmp/hb-a'], { user: attacker });
+            await w.exec(['sh', '-c', `printf 'set DOCKER_HOST ${EVIL_HOST}\\n' >"$HOME/notes"`], { user: victim });
+            await w.exec(['ln', '-sf', `${w.user(victim).home}/notes`, '/tmp/hb-a/env.1'], { user: attacker });
+            return '/tmp/hb-a';
+          },
+          false,
+        ],
+        [
+          "the victim's own directory left 0777, a file planted in it by the attacker",
+          async (w) => {
+            await w.exec(['sh', '-c', 'mkdir -p /tmp/hb-b && chmod 777 /tmp/hb-b'], { user: victim });
+            await w.exec(['sh', '-c', `printf 'set DOCKER_HOST ${EVIL_HOST}\\n' >/tmp/hb-b/env.1`], { user: attacker });
+            return '/tmp/hb-b';
+          },
+          false,
+        ],
+        [
+          'a symlink by the attacker to a private directory of the victim',
+          async (w) => {
+            await w.exec(['sh', '-c', `mkdir -p "$HOME/priv" && chmod 700 "$HOME/priv" && printf 'set DOCKER_HOST ${EVIL_HOST}\\n' >"$HOME/priv/env.1"`], {
+              user: victim,
+            });
+            await w.exec(['ln', '-sfn', `${w.user(victim).home}/priv`, '/tmp/hb-c'], { user: attacker });
+            return '/tmp/hb-c';
+          },
+          false,
+        ],
+        [
+          "the victim's 0700 directory (the control: read)",
+          async (w) => {
+            await w.exec(['sh', '-c', `mkdir -p "$HOME/ok" && chmod 700 "$HOME/ok" && printf 'set DOCKER_HOST unix:///run/ok.sock\\n' >"$HOME/ok/env.1"`], {
+              user: victim,
+            });
+            return `${w.user(victim).home}/ok`;
+          },
+          true,
+        ],
       ];
       for (const [what, prepare, read] of cases) {
         it(`${what}: ${read ? 'applied' : 'refused'} in bash, zsh and fish`, async () => {
@@ -267,7 +287,10 @@ describeWithWorlds('attacks on dockhook, run for real', () => {
           for (const name of SHELLS) {
             // Afresh for each shell: a hand-back file that is read is also removed.
             const dir = await prepare(w);
-            const r = await w.run(script(name, `__dockhook_handback ${dir} env.1; echo "rc=${statusOf(name)} host=[$DOCKER_HOST]"`), { user: victim, env: { DOCKER_HOST: null } });
+            const r = await w.run(script(name, `__dockhook_handback ${dir} env.1; echo "rc=${statusOf(name)} host=[$DOCKER_HOST]"`), {
+              user: victim,
+              env: { DOCKER_HOST: null },
+            });
             if (read) expect(r.stdout, name).toContain('rc=0 host=[unix:///run/ok.sock]');
             else expect(r.stdout, `${name}: ${r.stdout}${r.stderr}`).toMatch(/rc=2 host=\[\]/);
           }
@@ -278,7 +301,7 @@ describeWithWorlds('attacks on dockhook, run for real', () => {
     describe('no code from any config location ever runs', () => {
       const payload = (marker: string) => `require('fs').writeFileSync(${JSON.stringify(marker)}, 'ran'); module.exports = { autoApply: 'all' };`;
 
-      it('a ~/.config/config.cjs (cosmiconfig\'s meta config) with a ~/.dockhookrc.json present: never run', async () => {
+      it("a ~/.config/config.cjs (cosmiconfig's meta config) with a ~/.dockhookrc.json present: never run", async () => {
         const w = world();
         const home = w.user(victim).home;
         await w.exec(['mkdir', '-p', `${home}/.config`], { user: victim });
@@ -319,18 +342,25 @@ describeWithWorlds('attacks on dockhook, run for real', () => {
         const home = w.user(victim).home;
         await w.exec(['mkfifo', `${home}/.dockhookrc.json`], { user: victim });
         try {
-          for (const cmd of [[DOCKHOOK, 'config'], [DOCKHOOK, 'doctor'], [DOCKHOOK, 'exec', '--', 'ps']]) {
+          for (const cmd of [
+            [DOCKHOOK, 'config'],
+            [DOCKHOOK, 'doctor'],
+            [DOCKHOOK, 'exec', '--', 'ps'],
+          ]) {
             const r = await w.run(cmd, { user: victim, timeoutMs: 15_000, env: { DOCKER_HOST: 'unix:///tmp/nothing.sock' } });
             expect(r.timedOut, cmd.join(' ')).toBe(false);
             expect(r.ms, cmd.join(' ')).toBeLessThan(8_000);
-            expect(r.stderr.split('\n').filter((line) => line.includes('.dockhookrc.json')), r.stderr).toHaveLength(1);
+            expect(
+              r.stderr.split('\n').filter((line) => line.includes('.dockhookrc.json')),
+              r.stderr,
+            ).toHaveLength(1);
           }
         } finally {
           fs.rmSync(w.hostPath(`${home}/.dockhookrc.json`), { force: true });
         }
       });
 
-      it('a FIFO as a context\'s meta.json: doctor reports and exits', async () => {
+      it("a FIFO as a context's meta.json: doctor reports and exits", async () => {
         const w = world();
         const home = w.user(victim).home;
         const name = 'evil';
@@ -416,9 +446,10 @@ describeWithWorlds('attacks on dockhook, run for real', () => {
         w.writeFile(`${home}/.docker/config.json`, JSON.stringify({ auths, currentContext: 'default' }, null, '\t'), { owner: victim, mode: 0o600 });
         try {
           for (const name of SHELLS) {
-            const body = name === 'fish'
-              ? 'set t0 (date +%s%N); for i in 1 2 3 4 5; __dockhook_direct ps; end; set t1 (date +%s%N); echo "ms="(math "($t1 - $t0) / 1000000")'
-              : 't0=$(date +%s%N); for i in 1 2 3 4 5; do __dockhook_direct ps; done; t1=$(date +%s%N); echo "ms=$(( (t1 - t0) / 1000000 ))"';
+            const body =
+              name === 'fish'
+                ? 'set t0 (date +%s%N); for i in 1 2 3 4 5; __dockhook_direct ps; end; set t1 (date +%s%N); echo "ms="(math "($t1 - $t0) / 1000000")'
+                : 't0=$(date +%s%N); for i in 1 2 3 4 5; do __dockhook_direct ps; done; t1=$(date +%s%N); echo "ms=$(( (t1 - t0) / 1000000 ))"';
             const r = await w.run(script(name, body), { user: victim });
             const ms = Number(/ms=(\d+)/.exec(r.stdout)?.[1] ?? NaN);
             // Five decisions; the quadratic scan took seconds for one.
@@ -489,7 +520,10 @@ describeWithWorlds('attacks on dockhook, run for real', () => {
           const bin = brokenCopy(w, how);
           const env: Record<string, string> = how === 'crashing-node' ? { PATH: `${w.dir}/pkg-${how}/fakebin:/usr/local/bin:/usr/bin:/bin` } : {};
           const plain = await w.run(['docker', 'ps'], { user: USERS.outOfGroup, env });
-          const r = await w.run(script(name, `docker --version; echo "version-status=${statusOf(name)}"; docker ps; echo "ps-status=${statusOf(name)}"`, bin), { user: USERS.outOfGroup, env });
+          const r = await w.run(script(name, `docker --version; echo "version-status=${statusOf(name)}"; docker ps; echo "ps-status=${statusOf(name)}"`, bin), {
+            user: USERS.outOfGroup,
+            env,
+          });
           expect(r.stdout).toMatch(/Docker version \d+/);
           expect(r.stdout).toMatch(/version-status=0/);
           expect(r.stdout).toContain(`ps-status=${plain.code}`);
@@ -530,4 +564,3 @@ function writeUserConfig(w: World, user: string, content: string): void {
 function removeUserConfig(w: World, user: string): void {
   fs.rmSync(w.hostPath(`${w.user(user).home}/.config/dockhook`), { recursive: true, force: true });
 }
-

@@ -78,12 +78,16 @@ describeWithWorlds('dockerd refuses to start: the reason from its own last words
     configure(w, { daemonJson: '{\n  "debug": true,\n}\n' });
     const before = await doctor(w, { user: USERS.inGroup });
     expect(before.diagnosis).toMatchObject({ cause: 'service-failed', reason: 'daemon-json', proof: null });
-    expect(before.diagnosis.summary).toMatch(/cannot start until this is fixed: \/etc\/docker\/daemon\.json is not valid JSON: a comma before the closing bracket \(remove that comma\) \(line 2, column 16\)/);
+    expect(before.diagnosis.summary).toMatch(
+      /cannot start until this is fixed: \/etc\/docker\/daemon\.json is not valid JSON: a comma before the closing bracket \(remove that comma\) \(line 2, column 16\)/,
+    );
     expect(before.diagnosis.fixes.map((f) => f.id)).toEqual(['edit-daemon-json']);
     await startFails(w);
     const after = await doctor(w);
     expectReason(after, 'daemon-json', /^unable to configure the Docker daemon with file \/etc\/docker\/daemon\.json: invalid character '}'/);
-    expect(after.diagnosis.summary).toMatch(/tried to start and failed: \/etc\/docker\/daemon\.json is not valid JSON: a comma before the closing bracket \(remove that comma\) \(line 2, column 16\)/);
+    expect(after.diagnosis.summary).toMatch(
+      /tried to start and failed: \/etc\/docker\/daemon\.json is not valid JSON: a comma before the closing bracket \(remove that comma\) \(line 2, column 16\)/,
+    );
   });
 
   it('an unknown directive names the closest valid key, and nothing of the attempt before', async () => {
@@ -131,7 +135,11 @@ describeWithWorlds('dockerd refuses to start: the reason from its own last words
     configure(w, { daemonJson: '{ "hosts": ["unix:///var/run/docker.sock"] }\n' });
     await startFails(w);
     const report = await doctor(w);
-    expectReason(report, 'flag-and-file-conflict', /specified both as a flag and in the configuration file: hosts: \(from flag: \[unix:\/\/\/var\/run\/docker\.sock\], from file: \[unix:\/\/\/var\/run\/docker\.sock\]\)/);
+    expectReason(
+      report,
+      'flag-and-file-conflict',
+      /specified both as a flag and in the configuration file: hosts: \(from flag: \[unix:\/\/\/var\/run\/docker\.sock\], from file: \[unix:\/\/\/var\/run\/docker\.sock\]\)/,
+    );
     const dropIn = report.diagnosis.fixes[0]!;
     expect(dropIn.id).toBe('hosts-drop-in');
     expect(dropIn.files[0]?.path).toBe('/etc/systemd/system/docker.service.d/docker.conf');
@@ -161,7 +169,11 @@ describeWithWorlds('dockerd refuses to start: the reason from its own last words
 
   it('a data-root on a full file system: how much is free, and where', async () => {
     const w = world();
-    const fill = await w.run(['sh', '-c', 'mkdir -p /run/full && mount -t tmpfs -o size=1m tmpfs /run/full && mkdir /run/full/docker && dd if=/dev/zero of=/run/full/fill bs=4k 2>/dev/null; df --output=avail /run/full | tail -1']);
+    const fill = await w.run([
+      'sh',
+      '-c',
+      'mkdir -p /run/full && mount -t tmpfs -o size=1m tmpfs /run/full && mkdir /run/full/docker && dd if=/dev/zero of=/run/full/fill bs=4k 2>/dev/null; df --output=avail /run/full | tail -1',
+    ]);
     expect(fill.stdout.trim()).toBe('0');
     configure(w, { args: ['--data-root', '/run/full/docker'] });
     await startFails(w);
@@ -184,7 +196,13 @@ describeWithWorlds('dockerd refuses to start: the reason from its own last words
     const asRoot = await doctor(w);
     expectReason(asRoot, 'pid-file', new RegExp(`pid file found, ensure docker is not running or delete ${pidFile}$`));
     expect(asRoot.diagnosis.summary).toContain(`names PID ${pid}, which now belongs to another program (sleep)`);
-    expect(asRoot.diagnosis.fixes[0]).toMatchObject({ id: 'remove-pid-file', commands: [['sudo', 'rm', '-f', pidFile], ['sudo', 'systemctl', 'start', 'docker.service']] });
+    expect(asRoot.diagnosis.fixes[0]).toMatchObject({
+      id: 'remove-pid-file',
+      commands: [
+        ['sudo', 'rm', '-f', pidFile],
+        ['sudo', 'systemctl', 'start', 'docker.service'],
+      ],
+    });
     // Be the user: apply it (a privileged fix runs only with a terminal: script(1) gives it one), and docker answers.
     const fix = await w.run(['script', '-qec', `${DOCKHOOK} fix --yes`, '/dev/null'], { timeoutMs: 60_000 });
     expect(fix.stdout).toContain(`rm -f ${pidFile}`);
@@ -194,12 +212,14 @@ describeWithWorlds('dockerd refuses to start: the reason from its own last words
     await w.run(['systemctl', 'stop', 'docker']);
   });
 
-  it('the report: the reason in one sentence, dockerd\'s own line, the fix; --logs the whole attempt', async () => {
+  it("the report: the reason in one sentence, dockerd's own line, the fix; --logs the whole attempt", async () => {
     const w = world();
     configure(w, { args: ['--storage-driver=aufs'] });
     await startFails(w);
     const text = await w.run([DOCKHOOK, 'doctor', '--logs'], { env: { NO_COLOR: '1' } });
-    expect(text.stdout).toMatch(/^cause: service-failed \(storage-driver\) — the Docker service tried to start and failed: its storage driver "aufs" cannot run here: driver not supported\.$/m);
+    expect(text.stdout).toMatch(
+      /^cause: service-failed \(storage-driver\) — the Docker service tried to start and failed: its storage driver "aufs" cannot run here: driver not supported\.$/m,
+    );
     expect(text.stdout).toMatch(/^ {2}dockerd said: failed to start daemon: error initializing graphdriver: driver not supported$/m);
     expect(text.stdout).toMatch(/^the latest start attempt, from journalctl -u docker\.service:$/m);
     expect(text.stdout).toMatch(/msg="Starting up"/);
@@ -216,8 +236,7 @@ describeWithWorlds('dockerd refuses to start: the reason from its own last words
   }, 150_000);
 });
 
-
-describeWithWorlds('a rootless daemon that cannot start: the reason from rootlesskit\'s words, or the pre-flight', () => {
+describeWithWorlds("a rootless daemon that cannot start: the reason from rootlesskit's words, or the pre-flight", () => {
   // dh-rootless has rootless Docker set up (user unit, runtime directory); systemd is the stand-in.
   const world = useWorld({ name: 'fail-rl', rootful: 'absent', rootless: 'installed', systemd: true });
   const as = { user: USERS.rootless };
@@ -240,7 +259,7 @@ describeWithWorlds('a rootless daemon that cannot start: the reason from rootles
     expect(report.diagnosis.fixes.map((f) => f.id)).toEqual(['login-session', 'enable-linger']);
   });
 
-  it('newuidmap hidden: rootlesskit\'s own line, and uidmap to install', async () => {
+  it("newuidmap hidden: rootlesskit's own line, and uidmap to install", async () => {
     const w = world();
     // Inside the world only: an empty, non-executable file over newuidmap, so no PATH lookup finds one.
     const hide = await w.run(['sh', '-c', ': > /run/no-newuidmap && mount --bind /run/no-newuidmap /usr/bin/newuidmap']);
@@ -249,7 +268,9 @@ describeWithWorlds('a rootless daemon that cannot start: the reason from rootles
       await startFailsRootless(w);
       const report = await doctor(w, as);
       expect(report.diagnosis).toMatchObject({ cause: 'rootless-failed', reason: 'newuidmap' });
-      expect(report.diagnosis.proof).toMatch(/^\[rootlesskit:parent\] error: failed to setup UID\/GID map: newuidmap \d+ \[.*\] failed: : exec: "newuidmap": executable file not found in \$PATH$/);
+      expect(report.diagnosis.proof).toMatch(
+        /^\[rootlesskit:parent\] error: failed to setup UID\/GID map: newuidmap \d+ \[.*\] failed: : exec: "newuidmap": executable file not found in \$PATH$/,
+      );
       expect(report.diagnosis.fixes[0]?.id).toBe('install-uidmap');
     } finally {
       await w.run(['umount', '/usr/bin/newuidmap']);
@@ -265,7 +286,9 @@ describeWithWorlds('a rootless daemon that cannot start: the reason from rootles
       await startFailsRootless(w);
       const report = await doctor(w, as);
       expect(report.diagnosis).toMatchObject({ cause: 'rootless-failed', reason: 'subid' });
-      expect(report.diagnosis.proof).toMatch(/^\[rootlesskit:parent\] error: failed to setup UID\/GID map: failed to compute uid\/gid map: No subuid ranges found for user \d+ \("dh-rootless"\)$/);
+      expect(report.diagnosis.proof).toMatch(
+        /^\[rootlesskit:parent\] error: failed to setup UID\/GID map: failed to compute uid\/gid map: No subuid ranges found for user \d+ \("dh-rootless"\)$/,
+      );
       // Only this attempt: not the newuidmap failure before it.
       expect(report.diagnosis.evidence.join('\n')).not.toMatch(/executable file not found/);
       const add = report.diagnosis.fixes[0]!;
@@ -275,7 +298,10 @@ describeWithWorlds('a rootless daemon that cannot start: the reason from rootles
       const [start, end] = range.split('-').map(Number);
       expect(end! - start! + 1).toBe(65536);
       // Above every range /etc/subuid and /etc/subgid give out.
-      const taken = (await w.run(['cat', '/etc/subuid', '/etc/subgid'])).stdout.split('\n').filter(Boolean).map((l) => Number(l.split(':')[1]) + Number(l.split(':')[2]));
+      const taken = (await w.run(['cat', '/etc/subuid', '/etc/subgid'])).stdout
+        .split('\n')
+        .filter(Boolean)
+        .map((l) => Number(l.split(':')[1]) + Number(l.split(':')[2]));
       expect(start).toBeGreaterThanOrEqual(Math.max(...taken));
     } finally {
       await w.run(['umount', '/etc/subuid']);

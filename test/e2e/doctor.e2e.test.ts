@@ -190,10 +190,15 @@ describeWithWorlds('dockhook doctor --json', () => {
       const report = JSON.stringify(run.report, null, 2);
       expect(diagnosis.summary, report).toContain(PRIVATE);
       expect(diagnosis.summary, report).toContain(`${USERS.inGroup}'s (drwx------)`);
-      expect(diagnosis.evidence, report).toContain(`${PRIVATE} is drwx------ ${USERS.inGroup}:${USERS.inGroup}: ${USERS.outOfGroup} may not enter it, so ${SOCKET} behind it cannot be reached or even seen`);
+      expect(diagnosis.evidence, report).toContain(
+        `${PRIVATE} is drwx------ ${USERS.inGroup}:${USERS.inGroup}: ${USERS.outOfGroup} may not enter it, so ${SOCKET} behind it cannot be reached or even seen`,
+      );
       expect(diagnosis.evidence.join('\n'), report).not.toMatch(/docker group|not a member of/);
       const ids = diagnosis.fixes.map((fix) => fix.id);
-      expect(ids.filter((id) => /group/.test(id)), report).toEqual([]);
+      expect(
+        ids.filter((id) => /group/.test(id)),
+        report,
+      ).toEqual([]);
       expect(allCommands(run.report).flat(), report).not.toContain('usermod');
       expect(ids[0], report).toBe('unset-docker-host');
       expect(ids.at(-1), report).toBe('ask-dir-owner');
@@ -227,7 +232,10 @@ describeWithWorlds('dockhook doctor --json', () => {
       const { diagnosis } = run.report;
       const report = JSON.stringify(run.report, null, 2);
       expect(diagnosis.summary, report).toContain(`the directory ${runtimeDir} on the way is ${USERS.rootless}'s (drwx------)`);
-      expect(diagnosis.fixes.map((fix) => fix.id).filter((id) => /group/.test(id)), report).toEqual([]);
+      expect(
+        diagnosis.fixes.map((fix) => fix.id).filter((id) => /group/.test(id)),
+        report,
+      ).toEqual([]);
       expect(diagnosis.fixes.at(-1)?.id, report).toBe('ask-dir-owner');
     });
   });
@@ -251,9 +259,7 @@ describeWithWorlds('dockhook doctor --json', () => {
       expectDiagnosis(run, { url: DEFAULT_HOST, source: 'default', reachable: false, cause: 'rootless-host-unset' });
       // The way out points the client at the rootless socket (by DOCKER_HOST or a context).
       const host = w.rootlessHost();
-      const pointsThere = run.report.diagnosis.fixes.some(
-        (fix) => fix.env.DOCKER_HOST === host || fix.commands.some((argv) => argv.includes('context')),
-      );
+      const pointsThere = run.report.diagnosis.fixes.some((fix) => fix.env.DOCKER_HOST === host || fix.commands.some((argv) => argv.includes('context')));
       expect(pointsThere, JSON.stringify(run.report.diagnosis.fixes)).toBe(true);
     });
 

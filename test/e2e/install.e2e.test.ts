@@ -14,17 +14,19 @@ const BASE_PATH = '/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin'
 /** Every distinct `name` on PATH (/bin/docker and /usr/bin/docker are one file on merged-/usr). */
 function onPath(name: string): string[] {
   const seen = new Set<string>();
-  return BASE_PATH.split(':').map((d) => path.join(d, name)).filter((p) => {
-    try {
-      fs.accessSync(p, fs.constants.X_OK);
-      const real = fs.realpathSync(p);
-      if (seen.has(real)) return false;
-      seen.add(real);
-      return true;
-    } catch {
-      return false;
-    }
-  });
+  return BASE_PATH.split(':')
+    .map((d) => path.join(d, name))
+    .filter((p) => {
+      try {
+        fs.accessSync(p, fs.constants.X_OK);
+        const real = fs.realpathSync(p);
+        if (seen.has(real)) return false;
+        seen.add(real);
+        return true;
+      } catch {
+        return false;
+      }
+    });
 }
 
 const missing = ['zsh', 'fish', 'npm', 'docker'].filter((t) => onPath(t).length === 0);
@@ -95,7 +97,8 @@ suite('installing and loading dockhook', { timeout: 180_000 }, () => {
       fs.writeFileSync(rc(home).zsh, before.zsh);
     });
 
-    const install = () => run(['bash', path.join(copy, 'install.sh'), '--shell', 'bash', '--shell', 'zsh', '--shell', 'fish'], { env: userEnv(home), cwd: home });
+    const install = () =>
+      run(['bash', path.join(copy, 'install.sh'), '--shell', 'bash', '--shell', 'zsh', '--shell', 'fish'], { env: userEnv(home), cwd: home });
     const uninstall = () => run(['bash', path.join(copy, 'install.sh'), '--uninstall'], { env: userEnv(home), cwd: home });
 
     it('installs under ~/.local like npm -g, with the CLI plugin, and new shells of all three kinds find dockhook', () => {
@@ -103,7 +106,9 @@ suite('installing and loading dockhook', { timeout: 180_000 }, () => {
       expect(r.status, r.stderr).toBe(0);
       const link = path.join(home, '.local', 'bin', 'dockhook');
       expect(fs.readlinkSync(link)).toBe('../lib/node_modules/dockhook/bin/dockhook');
-      expect(fs.readlinkSync(path.join(home, '.docker', 'cli-plugins', 'docker-doctor'))).toBe(path.join(home, '.local/lib/node_modules/dockhook/bin/docker-doctor'));
+      expect(fs.readlinkSync(path.join(home, '.docker', 'cli-plugins', 'docker-doctor'))).toBe(
+        path.join(home, '.local/lib/node_modules/dockhook/bin/docker-doctor'),
+      );
       // It says how to reach dockhook in the shell it ran in, whose PATH it cannot change.
       expect(r.stderr).toContain(`in this shell, run ${link} doctor`);
       // The checkout is as it was: no dist/ left behind (it had none).
@@ -122,13 +127,17 @@ suite('installing and loading dockhook', { timeout: 180_000 }, () => {
 
     it('a checkout this user cannot write: one line naming it, its owner and what to do; nothing written, no npm trace', () => {
       const ro = path.join(tmp, 'shared-checkout');
-      for (const entry of ['bin', 'shell', 'package.json', 'package-lock.json', 'install.sh']) fs.cpSync(path.join(copy, entry), path.join(ro, entry), { recursive: true });
+      for (const entry of ['bin', 'shell', 'package.json', 'package-lock.json', 'install.sh'])
+        fs.cpSync(path.join(copy, entry), path.join(ro, entry), { recursive: true });
       const asRoot = process.getuid?.() === 0;
       // Root writes anywhere: the shared checkout is root's, and the user is nobody (as after
       // `git clone` into /opt by root). A normal user gets a checkout without write permission.
       fs.chmodSync(ro, asRoot ? 0o755 : 0o555);
       const argv = ['bash', path.join(ro, 'install.sh'), '--shell', 'bash'];
-      const r = run(asRoot ? ['setpriv', '--reuid=65534', '--regid=65534', '--clear-groups', ...argv] : argv, { env: userEnv(path.join(tmp, 'nobody-home')), cwd: '/' });
+      const r = run(asRoot ? ['setpriv', '--reuid=65534', '--regid=65534', '--clear-groups', ...argv] : argv, {
+        env: userEnv(path.join(tmp, 'nobody-home')),
+        cwd: '/',
+      });
       fs.chmodSync(ro, 0o755);
       expect(r.status).toBe(1);
       const owner = asRoot ? 'root' : os.userInfo().username;
@@ -162,20 +171,35 @@ suite('installing and loading dockhook', { timeout: 180_000 }, () => {
   describe('npm install -g from the packed tarball', () => {
     let prefix: string;
     beforeAll(() => {
-      const pack = run(['npm', 'pack', '--ignore-scripts', '--json', '--pack-destination', tmp], { cwd: REPO_ROOT, env: { ...process.env, PATH: `${path.dirname(process.execPath)}:${BASE_PATH}` } });
+      const pack = run(['npm', 'pack', '--ignore-scripts', '--json', '--pack-destination', tmp], {
+        cwd: REPO_ROOT,
+        env: { ...process.env, PATH: `${path.dirname(process.execPath)}:${BASE_PATH}` },
+      });
       expect(pack.status, pack.stderr).toBe(0);
       const [info] = JSON.parse(pack.stdout) as Array<{ filename: string; files: Array<{ path: string }> }>;
       packed = info!.files.map((f) => f.path).sort();
       prefix = path.join(tmp, 'global');
       const home = path.join(tmp, 'npm-home');
       fs.mkdirSync(home);
-      const inst = run(['npm', 'install', '-g', '--prefix', prefix, '--no-fund', '--no-audit', path.join(tmp, info!.filename)], { env: { ...userEnv(home), npm_config_cache: path.join(tmp, 'npm-cache') } });
+      const inst = run(['npm', 'install', '-g', '--prefix', prefix, '--no-fund', '--no-audit', path.join(tmp, info!.filename)], {
+        env: { ...userEnv(home), npm_config_cache: path.join(tmp, 'npm-cache') },
+      });
       expect(inst.status, inst.stderr).toBe(0);
     });
     let packed: string[] = [];
 
     it('packs the launcher, the plugin, the bundle and the shell files, and no sources or tests', () => {
-      for (const file of ['bin/dockhook', 'bin/docker-doctor', 'dist/cli.cjs', 'shell/dockhook.bash', 'shell/dockhook.zsh', 'shell/dockhook.fish', 'shell/dockhook.plugin.zsh', 'shell/conf.d/dockhook.fish', 'package.json']) {
+      for (const file of [
+        'bin/dockhook',
+        'bin/docker-doctor',
+        'dist/cli.cjs',
+        'shell/dockhook.bash',
+        'shell/dockhook.zsh',
+        'shell/dockhook.fish',
+        'shell/dockhook.plugin.zsh',
+        'shell/conf.d/dockhook.fish',
+        'package.json',
+      ]) {
         expect(packed).toContain(file);
       }
       expect(packed.filter((f) => /^(src|test|bench|scripts)\//.test(f))).toEqual([]);
@@ -217,7 +241,10 @@ suite('installing and loading dockhook', { timeout: 180_000 }, () => {
       fs.mkdirSync(custom, { recursive: true });
       fs.symlinkSync(path.join(REPO_ROOT, 'shell'), path.join(custom, 'dockhook'));
       for (const file of [path.join(REPO_ROOT, 'shell', 'dockhook.plugin.zsh'), path.join(custom, 'dockhook', 'dockhook.plugin.zsh')]) {
-        const r = run(['zsh', '-f', '-c', `setopt err_exit no_unset pipe_fail; source ${file}; whence -w docker; print -r -- $_DOCKHOOK_BIN`], { env: userEnv(tmp), cwd: '/' });
+        const r = run(['zsh', '-f', '-c', `setopt err_exit no_unset pipe_fail; source ${file}; whence -w docker; print -r -- $_DOCKHOOK_BIN`], {
+          env: userEnv(tmp),
+          cwd: '/',
+        });
         expect(r.status, r.stderr).toBe(0);
         expect(r.stderr).toBe('');
         expect(r.stdout).toBe(`docker: function\n${path.join(REPO_ROOT, 'bin', 'dockhook')}\n`);
@@ -237,7 +264,9 @@ suite('installing and loading dockhook', { timeout: 180_000 }, () => {
       const binDir = path.join(tmp, 'fish-bin');
       fs.mkdirSync(binDir);
       fs.symlinkSync(path.join(REPO_ROOT, 'bin', 'dockhook'), path.join(binDir, 'dockhook'));
-      const b = run(['fish', '-i', '-c', 'functions -q docker; and echo $_DOCKHOOK_BIN'], { env: userEnv(tmp, { XDG_CONFIG_HOME: copied, PATH: `${binDir}:${BASE_PATH}` }) });
+      const b = run(['fish', '-i', '-c', 'functions -q docker; and echo $_DOCKHOOK_BIN'], {
+        env: userEnv(tmp, { XDG_CONFIG_HOME: copied, PATH: `${binDir}:${BASE_PATH}` }),
+      });
       expect(b.stdout.trim(), b.stderr).toBe(path.join(REPO_ROOT, 'bin', 'dockhook'));
     });
   });

@@ -105,7 +105,7 @@ describeWithWorlds('closing the loop: one yes, then the command works', () => {
   describe('no systemd: a start that returns and never brings the daemon up', () => {
     const world = useWorld({ name: 'lp-sysv-never', rootful: 'absent' });
 
-    it('bash as root: Ctrl-C during the wait stops the wait only, the line is erased, the status is docker\'s', async () => {
+    it("bash as root: Ctrl-C during the wait stops the wait only, the line is erased, the status is docker's", async () => {
       const w = world();
       await w.exec(['mkdir', '-p', '/root/fakebin']);
       w.writeFile('/root/fakebin/service', '#!/bin/sh\necho "Starting Docker: docker."\nexit 0\n', { mode: 0o755 });
@@ -180,7 +180,9 @@ describeWithWorlds('closing the loop: one yes, then the command works', () => {
         await sh.waitFor(DOCKER_ERROR);
         await sh.waitFor(/dockhook: rootless Docker is set up for dh-rootless, but its daemon is not running\./);
         // Runnable as shown from a user's shell: dockerd is in /usr/sbin, off a user's PATH.
-        await sh.waitFor('env PATH="/usr/share/docker.io/contrib:/usr/sbin:$PATH" setsid -f /usr/share/docker.io/contrib/dockerd-rootless.sh >>/home/dh-rootless/.local/state/dockhook/dockerd-rootless.log 2>&1 </dev/null');
+        await sh.waitFor(
+          'env PATH="/usr/share/docker.io/contrib:/usr/sbin:$PATH" setsid -f /usr/share/docker.io/contrib/dockerd-rootless.sh >>/home/dh-rootless/.local/state/dockhook/dockerd-rootless.log 2>&1 </dev/null',
+        );
         await sh.waitFor(/Apply and re-run `docker ps`\? \[Y\/n\] /);
         sh.type('y'); // the one key
         await sh.waitFor(/dockhook: re-running `docker ps`/, 40_000);
@@ -214,7 +216,9 @@ describeWithWorlds('closing the loop: one yes, then the command works', () => {
         const mark = sh.mark();
         enter(sh, 'docker ps');
         await sh.waitFor(DOCKER_ERROR);
-        await sh.waitFor(/this session has no runtime directory of its own \(XDG_RUNTIME_DIR is not set, and without systemd no login sets it for dh-rootless\)/);
+        await sh.waitFor(
+          /this session has no runtime directory of its own \(XDG_RUNTIME_DIR is not set, and without systemd no login sets it for dh-rootless\)/,
+        );
         await sh.waitFor(`in this shell: export XDG_RUNTIME_DIR=/run/user/${uid}`);
         await sh.waitFor(/\[Y\/n\] /);
         sh.type('y');
@@ -360,7 +364,7 @@ describeWithWorlds('closing the loop: one yes, then the command works', () => {
       await withShell(w, shell('bash', { user }), async (sh) => worksPlainly(sh));
     });
 
-    it('docker -H at nothing: names the -H flag (not DOCKER_HOST), asks nothing, docker\'s status', async () => {
+    it("docker -H at nothing: names the -H flag (not DOCKER_HOST), asks nothing, docker's status", async () => {
       const w = world();
       await withShell(w, shell('bash', { env: { DOCKER_HOST: null } }), async (sh) => {
         const mark = sh.mark();

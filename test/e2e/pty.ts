@@ -401,7 +401,10 @@ export class Screen {
     if (next === '7') this.saved = { row: this.row, col: this.col };
     if (next === '8') ({ row: this.row, col: this.col } = this.saved);
     if (next === 'M') this.row = Math.max(0, this.row - 1);
-    if (next === 'E') { this.down(1); this.col = 0; }
+    if (next === 'E') {
+      this.down(1);
+      this.col = 0;
+    }
     return 2;
   }
 

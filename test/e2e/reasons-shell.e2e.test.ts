@@ -45,7 +45,9 @@ describeWithWorlds('a daemon that refuses to start, met in a shell', () => {
     await withShell(w, shell('bash'), async (sh) => {
       const mark = sh.mark();
       enter(sh, 'docker ps');
-      await sh.waitFor(/dockhook: the Docker service tried to start and failed: the pid file .* names PID \d+, which now belongs to another program \(sleep\), so the file is stale\./);
+      await sh.waitFor(
+        /dockhook: the Docker service tried to start and failed: the pid file .* names PID \d+, which now belongs to another program \(sleep\), so the file is stale\./,
+      );
       await sh.waitFor(/dockerd said: failed to start daemon: pid file found, ensure docker is not running or delete /);
       await sh.waitFor(/\[Y\/n\] /);
       sh.type('y'); // the one key
@@ -63,7 +65,9 @@ describeWithWorlds('a daemon that refuses to start, met in a shell', () => {
     await withShell(w, shell('zsh'), async (sh) => {
       const mark = sh.mark();
       enter(sh, 'docker ps');
-      await sh.waitFor(/the Docker service cannot start until this is fixed: \/etc\/docker\/daemon\.json has an option dockerd does not know, "debugg" \(did you mean "debug"\?\)\./);
+      await sh.waitFor(
+        /the Docker service cannot start until this is fixed: \/etc\/docker\/daemon\.json has an option dockerd does not know, "debugg" \(did you mean "debug"\?\)\./,
+      );
       await sh.waitFor(/In \/etc\/docker\/daemon\.json, rename "debugg" to "debug"/);
       await sh.waitForPrompt();
       expect(await sh.status()).toBe(1);

@@ -89,7 +89,7 @@ describeWithWorlds('dockhook in real shells through a pseudo-terminal', () => {
   describe('rootful docker.service under (stand-in) systemd, as root', () => {
     const world = useWorld({ name: 'sh-service', rootful: 'stopped', systemd: true });
 
-    it('3. fish, service stopped: answering n changes nothing and returns docker\'s 1', async () => {
+    it("3. fish, service stopped: answering n changes nothing and returns docker's 1", async () => {
       const w = world();
       await ensureStopped(w);
       await withShell(w, shell('fish'), async (sh) => {
@@ -183,34 +183,31 @@ describeWithWorlds('dockhook in real shells through a pseudo-terminal', () => {
       },
     );
 
-    it.skipIf(!fs.existsSync('/usr/bin/sudo') && !inCI())(
-      '6b. a wrong sudo password (three times): the same start is offered again, not dropped',
-      async () => {
-        const w = world();
-        await ensureStopped(w);
-        await withShell(w, shell('bash', { user: USERS.inGroup }), async (sh) => {
-          const mark = sh.mark();
-          sh.type('docker ps');
-          sh.press('enter');
-          await sh.waitFor(YES_NO);
-          sh.type('y');
-          await sh.waitFor(/\$ sudo systemctl start docker\.service\n/);
-          for (let attempt = 0; attempt < 3; attempt++) {
-            await sh.waitFor(/password for dh-in: ?$/, 15_000);
-            await new Promise((resolve) => setTimeout(resolve, 300));
-            sh.type('not-the-password\r');
-          }
-          await sh.waitFor(/dockhook: sudo did not run `sudo systemctl start docker\.service` \(no password was accepted\); nothing changed\./, 20_000);
-          await sh.waitFor('dockhook: looking again…');
-          await sh.waitFor(/\n {5}sudo systemctl start docker\.service\n[^]*\[Y\/n(\/\d)*\] $/, 15_000);
-          sh.type('n');
-          await sh.waitForPrompt();
-          expect(await sh.status()).toBe(1);
-          expect(sh.since(mark)).not.toMatch(/nothing more dockhook can run/);
-        });
-        expect(await serviceState(w)).toBe('inactive');
-      },
-    );
+    it.skipIf(!fs.existsSync('/usr/bin/sudo') && !inCI())('6b. a wrong sudo password (three times): the same start is offered again, not dropped', async () => {
+      const w = world();
+      await ensureStopped(w);
+      await withShell(w, shell('bash', { user: USERS.inGroup }), async (sh) => {
+        const mark = sh.mark();
+        sh.type('docker ps');
+        sh.press('enter');
+        await sh.waitFor(YES_NO);
+        sh.type('y');
+        await sh.waitFor(/\$ sudo systemctl start docker\.service\n/);
+        for (let attempt = 0; attempt < 3; attempt++) {
+          await sh.waitFor(/password for dh-in: ?$/, 15_000);
+          await new Promise((resolve) => setTimeout(resolve, 300));
+          sh.type('not-the-password\r');
+        }
+        await sh.waitFor(/dockhook: sudo did not run `sudo systemctl start docker\.service` \(no password was accepted\); nothing changed\./, 20_000);
+        await sh.waitFor('dockhook: looking again…');
+        await sh.waitFor(/\n {5}sudo systemctl start docker\.service\n[^]*\[Y\/n(\/\d)*\] $/, 15_000);
+        sh.type('n');
+        await sh.waitForPrompt();
+        expect(await sh.status()).toBe(1);
+        expect(sh.since(mark)).not.toMatch(/nothing more dockhook can run/);
+      });
+      expect(await serviceState(w)).toBe('inactive');
+    });
 
     it('7. autoApply "safe" never applies a root-only fix without a yes (service stopped, zsh)', async () => {
       const w = world();
@@ -270,7 +267,7 @@ describeWithWorlds('dockhook in real shells through a pseudo-terminal', () => {
       );
     }
 
-    it('1. zsh, service stopped: docker\'s error, the diagnosis, [Y/n], y → started and re-run, $? 0', async () => {
+    it("1. zsh, service stopped: docker's error, the diagnosis, [Y/n], y → started and re-run, $? 0", async () => {
       const w = world();
       await ensureStopped(w);
       await withShell(w, shell('zsh'), async (sh) => {
@@ -298,7 +295,11 @@ describeWithWorlds('dockhook in real shells through a pseudo-terminal', () => {
     // Not in the issue's list, found by these tests: the shell runs docker directly when the
     // socket looks usable, and only asks `dockhook check` after docker failed. A socket file
     // nobody listens on takes that path. Each shell answers with another key.
-    const answers: Array<[ShellName, 'y' | 'enter' | '1']> = [['bash', 'y'], ['zsh', 'enter'], ['fish', '1']];
+    const answers: Array<[ShellName, 'y' | 'enter' | '1']> = [
+      ['bash', 'y'],
+      ['zsh', 'enter'],
+      ['fish', '1'],
+    ];
     for (const [name, key] of answers) {
       it(`fast path, ${name}: docker fails on a dead socket, check diagnoses, "${key}" fixes, the re-run's 0 is the status`, async () => {
         const w = world();
@@ -508,7 +509,7 @@ describeWithWorlds('dockhook in real shells through a pseudo-terminal', () => {
           argv: ['zsh', '--no-rcs', '-c'],
           script: [
             'setopt err_exit no_unset pipe_fail',
-            "precmd_functions=(mine); preexec_functions=(mine2); chpwd_functions=()",
+            'precmd_functions=(mine); preexec_functions=(mine2); chpwd_functions=()',
             `eval "$(${DOCKHOOK} init zsh)"`,
             'once=$(functions docker)',
             `eval "$(${DOCKHOOK} init zsh)"`,
@@ -563,12 +564,7 @@ describeWithWorlds('dockhook in real shells through a pseudo-terminal', () => {
           const r = await w.run([...argv, strictScripts[name].script], counting);
           expect({ code: r.code, stdout: r.stdout, stderr: r.stderr }).toEqual({ code: 0, stdout: '', stderr: '' });
           // docker ran once per docker command (version, inspect, twice ps): never twice over.
-          expect(w.readFile(calls).trim().split('\n')).toEqual([
-            'version --format {{.Server.Os}}',
-            'image inspect nosuch:tag',
-            'ps',
-            'ps',
-          ]);
+          expect(w.readFile(calls).trim().split('\n')).toEqual(['version --format {{.Server.Os}}', 'image inspect nosuch:tag', 'ps', 'ps']);
           // Without a terminal the shim gives docker's error and a one-line hint, no question.
           const err = w.readFile('/root/shim-err');
           expect(err).toMatch(/nothing\.sock/);
@@ -657,29 +653,29 @@ describeWithWorlds('dockhook in real shells through a pseudo-terminal', () => {
     const as: Partial<ShellOptions> = { user: USERS.rootless, env: { DOCKER_HOST: null } };
 
     for (const name of ['bash', 'zsh'] as const) {
-    it(`2. ${name}: "2" (the per-shell choice) points the shell at the rootless daemon, through the env hand-back file`, async () => {
-      const w = world();
-      const host = w.rootlessHost();
-      await withShell(w, shell(name, as), async (sh) => {
-        sh.type('docker ps');
-        sh.press('enter');
-        await sh.waitFor(DOCKER_ERROR);
-        await sh.waitFor(/dockhook: a rootless Docker daemon is running for dh-rootless/);
-        await sh.waitFor(/\[Y\/n\/2\] /);
-        sh.type('2');
-        await sh.waitFor(`dockhook: this shell now has export DOCKER_HOST=${host}`);
-        await sh.waitFor(/CONTAINER ID +IMAGE/);
-        await sh.waitForPrompt();
-        expect(await sh.status()).toBe(0);
-        // The change reached this very shell: plain docker (no dockhook) works here now.
-        const plain = await sh.runStatus('command docker ps');
-        expect(plain.output).toMatch(/^CONTAINER ID +IMAGE/m);
-        expect(plain.status).toBe(0);
-        expect(await sh.run('echo "host=$DOCKER_HOST"')).toBe(`host=${host}`);
-        // The hand-back file is read once and removed.
-        expect(await sh.run('ls -A "$XDG_RUNTIME_DIR/dockhook"; echo listed')).toBe('listed');
+      it(`2. ${name}: "2" (the per-shell choice) points the shell at the rootless daemon, through the env hand-back file`, async () => {
+        const w = world();
+        const host = w.rootlessHost();
+        await withShell(w, shell(name, as), async (sh) => {
+          sh.type('docker ps');
+          sh.press('enter');
+          await sh.waitFor(DOCKER_ERROR);
+          await sh.waitFor(/dockhook: a rootless Docker daemon is running for dh-rootless/);
+          await sh.waitFor(/\[Y\/n\/2\] /);
+          sh.type('2');
+          await sh.waitFor(`dockhook: this shell now has export DOCKER_HOST=${host}`);
+          await sh.waitFor(/CONTAINER ID +IMAGE/);
+          await sh.waitForPrompt();
+          expect(await sh.status()).toBe(0);
+          // The change reached this very shell: plain docker (no dockhook) works here now.
+          const plain = await sh.runStatus('command docker ps');
+          expect(plain.output).toMatch(/^CONTAINER ID +IMAGE/m);
+          expect(plain.status).toBe(0);
+          expect(await sh.run('echo "host=$DOCKER_HOST"')).toBe(`host=${host}`);
+          // The hand-back file is read once and removed.
+          expect(await sh.run('ls -A "$XDG_RUNTIME_DIR/dockhook"; echo listed')).toBe('listed');
+        });
       });
-    });
     }
 
     it('7. fish, autoApply "safe": the rootless context fix is applied without a question (rootful up but not for this user)', async () => {

@@ -34,7 +34,11 @@ describeWithWorlds('world harness', () => {
 
     it('lists only its own processes in /proc', async () => {
       const ps = await world().exec(['ps', '-eo', 'pid,comm']);
-      const names = ps.stdout.trim().split('\n').slice(1).map((line) => line.trim().split(/\s+/)[1]);
+      const names = ps.stdout
+        .trim()
+        .split('\n')
+        .slice(1)
+        .map((line) => line.trim().split(/\s+/)[1]);
       expect(names).toContain('dockerd');
       expect(names).toContain('docker-init');
       expect(names.filter((n) => n === 'dockerd')).toHaveLength(1);
@@ -157,9 +161,7 @@ describeWithWorlds('world harness', () => {
       expect(w.exists('/run/systemd/system')).toBe(true);
       const active = await w.run(['systemctl', 'is-active', 'docker']);
       expect([active.code, active.stdout]).toEqual([3, 'inactive\n']);
-      const show = await w.exec([
-        'systemctl', 'show', '-p', 'ActiveState,SubState,Result,LoadState,UnitFileState', 'docker.service', 'docker.socket',
-      ]);
+      const show = await w.exec(['systemctl', 'show', '-p', 'ActiveState,SubState,Result,LoadState,UnitFileState', 'docker.service', 'docker.socket']);
       expect(show.stdout).toBe(
         'ActiveState=inactive\nSubState=dead\nResult=success\nLoadState=loaded\nUnitFileState=enabled\n\n' +
           'ActiveState=inactive\nSubState=dead\nResult=success\nLoadState=loaded\nUnitFileState=enabled\n',
@@ -198,9 +200,7 @@ describeWithWorlds('world harness', () => {
       const r = await w.run(['systemctl', 'start', 'docker']);
       expect(r.code).toBe(1);
       expect(r.stderr).toMatch(/Job for docker.service failed/);
-      expect((await w.exec(['systemctl', 'show', '-p', 'ActiveState,Result', 'docker'])).stdout).toBe(
-        'ActiveState=failed\nResult=exit-code\n',
-      );
+      expect((await w.exec(['systemctl', 'show', '-p', 'ActiveState,Result', 'docker'])).stdout).toBe('ActiveState=failed\nResult=exit-code\n');
       expect((await w.exec(['journalctl', '-u', 'docker.service', '-n', '20'])).stdout).toMatch(/daemon\.json|invalid character/);
       w.writeFile('/etc/docker/daemon.json', '{}');
     });

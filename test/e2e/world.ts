@@ -43,8 +43,7 @@ const USER_PATH = '/usr/local/bin:/usr/bin:/bin:/usr/games';
 /** What a WSL2 kernel reports in /proc/version and /proc/sys/kernel/osrelease. */
 const WSL2_OSRELEASE = '5.15.153.1-microsoft-standard-WSL2';
 const WSL2_VERSION =
-  `Linux version ${WSL2_OSRELEASE} (root@941d701f84f1) (gcc (GCC) 11.2.0, GNU ld (GNU Binutils) 2.37) ` +
-  '#1 SMP Fri Mar 29 23:14:13 UTC 2024';
+  `Linux version ${WSL2_OSRELEASE} (root@941d701f84f1) (gcc (GCC) 11.2.0, GNU ld (GNU Binutils) 2.37) ` + '#1 SMP Fri Mar 29 23:14:13 UTC 2024';
 
 export type RootfulState =
   /** Never started: no socket, no data. */
@@ -270,7 +269,8 @@ function checkPrerequisites(): Preflight {
   const worldOwned = /^\/(root|home|tmp|run|var\/log)(\/|$)/;
   for (let dir = REPO_ROOT; dir !== path.dirname(dir); dir = path.dirname(dir)) {
     if (dir !== REPO_ROOT && worldOwned.test(dir)) continue;
-    if ((fs.statSync(dir).mode & 0o001) === 0) return { ok: false, reason: `${dir} is not searchable by other users (chmod o+x), so the test users cannot run ${DOCKHOOK}` };
+    if ((fs.statSync(dir).mode & 0o001) === 0)
+      return { ok: false, reason: `${dir} is not searchable by other users (chmod o+x), so the test users cannot run ${DOCKHOOK}` };
   }
   // A quick real namespace: fails in containers without CAP_SYS_ADMIN, or with seccomp.
   const probe = spawnSync('unshare', ['--mount', '--pid', '--fork', '--mount-proc', '--propagation', 'private', 'true'], {
@@ -670,7 +670,7 @@ class WorldImpl implements World {
     const root = `/proc/${this.pid}/root`;
     const pending = path.normalize(inside).split('/').filter(Boolean);
     const done: string[] = [];
-    for (let hops = 0; pending.length > 0; ) {
+    for (let hops = 0; pending.length > 0;) {
       const part = pending.shift()!;
       if (part === '..') {
         done.pop();
@@ -820,9 +820,7 @@ class WorldImpl implements World {
     // Closing the pipe ends holder.sh's `cat`, then tini, then (the kernel) every process in the
     // world; SIGKILL to tini makes it immediate. holder.sh then removes the directory.
     this.killNow();
-    const exited = this.holderExit
-      ? await Promise.race([this.holderExit.then(() => true), sleep(15_000).then(() => false)])
-      : true;
+    const exited = this.holderExit ? await Promise.race([this.holderExit.then(() => true), sleep(15_000).then(() => false)]) : true;
     if (!exited) {
       try {
         if (this.holder?.pid) process.kill(-this.holder.pid, 'SIGKILL');

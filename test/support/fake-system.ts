@@ -117,7 +117,10 @@ export function fakeSystem(machine: FakeMachine = {}): FakeSystem {
     addDirs(path);
   }
   for (const proc of machine.processes ?? []) {
-    for (const [path, content] of [[`/proc/${proc.pid}/comm`, `${proc.comm}\n`], [`/proc/${proc.pid}/status`, `Name:\t${proc.comm}\nUid:\t${proc.uid ?? 0}\t${proc.uid ?? 0}\t${proc.uid ?? 0}\t${proc.uid ?? 0}\n`]] as const) {
+    for (const [path, content] of [
+      [`/proc/${proc.pid}/comm`, `${proc.comm}\n`],
+      [`/proc/${proc.pid}/status`, `Name:\t${proc.comm}\nUid:\t${proc.uid ?? 0}\t${proc.uid ?? 0}\t${proc.uid ?? 0}\t${proc.uid ?? 0}\n`],
+    ] as const) {
       nodes.set(path, { kind: 'file', uid: proc.uid ?? 0, gid: 0, mode: 0o444, content });
       addDirs(path);
     }
@@ -157,19 +160,20 @@ export function fakeSystem(machine: FakeMachine = {}): FakeSystem {
     return node ? { path: here, node } : null;
   };
 
-  const stats = (node: FakeNode): Stats => ({
-    uid: node.uid ?? 0,
-    gid: node.gid ?? 0,
-    mode: ({ file: 0o100000, dir: 0o040000, socket: 0o140000, symlink: 0o120000 })[node.kind] | (node.mode ?? DEFAULT_MODE[node.kind]),
-    size: node.content?.length ?? 0,
-    isFile: () => node.kind === 'file',
-    isDirectory: () => node.kind === 'dir',
-    isSocket: () => node.kind === 'socket',
-    isSymbolicLink: () => node.kind === 'symlink',
-    isFIFO: () => false,
-    isCharacterDevice: () => false,
-    isBlockDevice: () => false,
-  }) as unknown as Stats;
+  const stats = (node: FakeNode): Stats =>
+    ({
+      uid: node.uid ?? 0,
+      gid: node.gid ?? 0,
+      mode: { file: 0o100000, dir: 0o040000, socket: 0o140000, symlink: 0o120000 }[node.kind] | (node.mode ?? DEFAULT_MODE[node.kind]),
+      size: node.content?.length ?? 0,
+      isFile: () => node.kind === 'file',
+      isDirectory: () => node.kind === 'dir',
+      isSocket: () => node.kind === 'socket',
+      isSymbolicLink: () => node.kind === 'symlink',
+      isFIFO: () => false,
+      isCharacterDevice: () => false,
+      isBlockDevice: () => false,
+    }) as unknown as Stats;
 
   const access = async (path: string, bit: 1 | 2 | 4) => {
     const found = resolve(path, true);
@@ -187,8 +191,14 @@ export function fakeSystem(machine: FakeMachine = {}): FakeSystem {
       const command = machine.commands?.find((c) => c.argv.length === argv.length && c.argv.every((a, i) => a === argv[i]));
       if (!command) return Promise.resolve({ code: null, stdout: '', stderr: '', error: 'ENOENT' });
       if (command.hang === 'forever') return forever();
-      if (command.hang === 'bounded') return new Promise((done) => setTimeout(() => done({ code: null, stdout: '', stderr: '', error: 'timeout' }), options.timeoutMs));
-      return Promise.resolve({ code: command.code === undefined ? 0 : command.code, stdout: command.stdout ?? '', stderr: command.stderr ?? '', error: command.error ?? null });
+      if (command.hang === 'bounded')
+        return new Promise((done) => setTimeout(() => done({ code: null, stdout: '', stderr: '', error: 'timeout' }), options.timeoutMs));
+      return Promise.resolve({
+        code: command.code === undefined ? 0 : command.code,
+        stdout: command.stdout ?? '',
+        stderr: command.stderr ?? '',
+        error: command.error ?? null,
+      });
     },
     ping: (url: string, _options: PingOptions): Promise<PingFacts> => {
       log.pings.push(url);
@@ -230,7 +240,9 @@ export function fakeSystem(machine: FakeMachine = {}): FakeSystem {
       const found = resolve(path, true);
       if (!found || found.node.kind !== 'dir' || !may(found.node, 4)) return null;
       const prefix = found.path === '/' ? '/' : `${found.path}/`;
-      return [...nodes.keys()].filter((p) => p !== found.path && p.startsWith(prefix) && !p.slice(prefix.length).includes('/')).map((p) => p.slice(prefix.length));
+      return [...nodes.keys()]
+        .filter((p) => p !== found.path && p.startsWith(prefix) && !p.slice(prefix.length).includes('/'))
+        .map((p) => p.slice(prefix.length));
     },
     which: async (name, extraDirs = []) => {
       for (const d of [...(env.PATH ?? '').split(':').filter(Boolean), ...extraDirs]) {
@@ -242,7 +254,9 @@ export function fakeSystem(machine: FakeMachine = {}): FakeSystem {
     },
     diskSpace: async (path: string) => {
       if (resolve(path, true) === null) return null;
-      const mount = Object.keys(machine.disks ?? {}).filter((m) => path === m || path.startsWith(m.endsWith('/') ? m : `${m}/`)).sort((a, b) => b.length - a.length)[0];
+      const mount = Object.keys(machine.disks ?? {})
+        .filter((m) => path === m || path.startsWith(m.endsWith('/') ? m : `${m}/`))
+        .sort((a, b) => b.length - a.length)[0];
       return mount === undefined ? null : machine.disks![mount]!;
     },
     now: () => (clock += machine.tick ?? 1),

@@ -16,11 +16,24 @@ let cli: string;
 beforeAll(async () => {
   dir = mkdtempSync(join(tmpdir(), 'dockhook-cli-'));
   cli = join(dir, 'cli.cjs');
-  await build({ entryPoints: ['src/cli.ts'], outfile: cli, bundle: true, platform: 'node', format: 'cjs', target: 'node20', external: ['node-pty', 'typescript'], logLevel: 'error' });
+  await build({
+    entryPoints: ['src/cli.ts'],
+    outfile: cli,
+    bundle: true,
+    platform: 'node',
+    format: 'cjs',
+    target: 'node20',
+    external: ['node-pty', 'typescript'],
+    logLevel: 'error',
+  });
 });
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-interface Run { code: number | null; stdout: string; stderr: string }
+interface Run {
+  code: number | null;
+  stdout: string;
+  stderr: string;
+}
 
 function dockhook(args: string[], env: Record<string, string> = {}, input = ''): Run {
   const home = join(dir, 'home');
@@ -29,7 +42,15 @@ function dockhook(args: string[], env: Record<string, string> = {}, input = ''):
     encoding: 'utf8',
     timeout: 20_000,
     // A private home and an endpoint that cannot exist: nothing on this machine is touched.
-    env: { PATH: process.env.PATH ?? '/usr/bin:/bin', HOME: home, NO_COLOR: '1', CI: 'true', DOCKER_HOST: `unix://${dir}/no-daemon.sock`, LANG: 'C.UTF-8', ...env },
+    env: {
+      PATH: process.env.PATH ?? '/usr/bin:/bin',
+      HOME: home,
+      NO_COLOR: '1',
+      CI: 'true',
+      DOCKER_HOST: `unix://${dir}/no-daemon.sock`,
+      LANG: 'C.UTF-8',
+      ...env,
+    },
   });
   return { code: result.status, stdout: result.stdout, stderr: result.stderr };
 }
@@ -55,7 +76,7 @@ describe('help', () => {
     expect(byHelp.stdout).toContain('\nExit status:\n');
   });
 
-  it('`exec --help` alone is dockhook\'s help; after `--` it is docker\'s argument', () => {
+  it("`exec --help` alone is dockhook's help; after `--` it is docker's argument", () => {
     expect(dockhook(['exec', '--help']).stdout).toBe(commandHelp(translator('en'), 'exec'));
     expect(dockhook(['exec', '-h']).stdout).toBe(commandHelp(translator('en'), 'exec'));
   });

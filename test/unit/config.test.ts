@@ -164,7 +164,7 @@ describe('loadConfig: what a hostile directory or file can try', () => {
     expect(text(loaded.problems)).toMatch(/unknown keys ignored: key0, key1, key2, key3, key4 \(\+295\)/);
   });
 
-  it('a broken file names itself and the parser\'s reason, in one line', async () => {
+  it("a broken file names itself and the parser's reason, in one line", async () => {
     write(join(home, '.config/dockhook/config.json'), '{"a":1,}');
     const loaded = await loadConfig({ HOME: home }, home);
     expect(loaded.source).toBe(join(home, '.config/dockhook/config.json'));
@@ -172,7 +172,7 @@ describe('loadConfig: what a hostile directory or file can try', () => {
     expect(text(loaded.problems)).toBe('not valid JSON: a comma before the closing bracket (remove that comma) (line 1, column 7); using the defaults');
   });
 
-  it('a JSON syntax error is worded in the locale\'s language, with no parser English and no colour codes', async () => {
+  it("a JSON syntax error is worded in the locale's language, with no parser English and no colour codes", async () => {
     write(join(home, '.config/dockhook/config.json'), '{ autoApply: safe,, }');
     const en = await loadConfig({ HOME: home, FORCE_COLOR: '3' }, home);
     expect(text(en.problems)).toBe('not valid JSON: a property name in double quotes is expected here, not "autoApply" (line 1, column 3); using the defaults');
@@ -183,7 +183,8 @@ describe('loadConfig: what a hostile directory or file can try', () => {
   });
 
   it('a parser message with colour codes is read without them', () => {
-    const coloured = 'JSON Error in /x/config.json:\n\x1b[0m\x1b[31m\x1b[1m>\x1b[22m\x1b[39m\x1b[90m 1 |\x1b[39m { a\x1b[33m:\x1b[39m b }\n\nUnexpected token "a" (0x61) in JSON at position 2 while parsing near "{ a: b }"';
+    const coloured =
+      'JSON Error in /x/config.json:\n\x1b[0m\x1b[31m\x1b[1m>\x1b[22m\x1b[39m\x1b[90m 1 |\x1b[39m { a\x1b[33m:\x1b[39m b }\n\nUnexpected token "a" (0x61) in JSON at position 2 while parsing near "{ a: b }"';
     expect(parseReason(new Error(coloured))).toBe('Unexpected token "a" (0x61) in JSON at position 2');
   });
 
@@ -202,7 +203,16 @@ describe('loadConfig: what a hostile directory or file can try', () => {
 });
 
 describe('privilege comes from an allow-list', () => {
-  it.each([[['sudo']], [['doas']], [['run0']], [['pkexec']], [['/usr/bin/sudo', '-E']], [['doas', '-n']], [['sudo', '-n', '-H']], [['run0', '--no-ask-password']]])('%j is accepted', (sudo) => {
+  it.each([
+    [['sudo']],
+    [['doas']],
+    [['run0']],
+    [['pkexec']],
+    [['/usr/bin/sudo', '-E']],
+    [['doas', '-n']],
+    [['sudo', '-n', '-H']],
+    [['run0', '--no-ask-password']],
+  ])('%j is accepted', (sudo) => {
     const { config, problems } = validateConfig({ sudo });
     expect(problems).toEqual([]);
     expect(config.sudo).toEqual(sudo);
@@ -211,9 +221,21 @@ describe('privilege comes from an allow-list', () => {
 
 describe('validateConfig', () => {
   it('keeps good values', () => {
-    const { config, problems } = validateConfig({ autoApply: 'all', retry: false, sudo: ['doas'], disabledFixes: ['enable-service'], rootless: { prefer: 'never', host: 'unix:///run/user/7/docker.sock' } });
+    const { config, problems } = validateConfig({
+      autoApply: 'all',
+      retry: false,
+      sudo: ['doas'],
+      disabledFixes: ['enable-service'],
+      rootless: { prefer: 'never', host: 'unix:///run/user/7/docker.sock' },
+    });
     expect(problems).toEqual([]);
-    expect(config).toMatchObject({ autoApply: 'all', retry: false, sudo: ['doas'], disabledFixes: ['enable-service'], rootless: { prefer: 'never', host: 'unix:///run/user/7/docker.sock' } });
+    expect(config).toMatchObject({
+      autoApply: 'all',
+      retry: false,
+      sudo: ['doas'],
+      disabledFixes: ['enable-service'],
+      rootless: { prefer: 'never', host: 'unix:///run/user/7/docker.sock' },
+    });
   });
 
   it.each([

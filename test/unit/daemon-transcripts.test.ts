@@ -22,7 +22,7 @@ describe('real transcripts → reason', () => {
     expect(match?.reason).toBe(reason);
   });
 
-  it('systemd\'s start limit alone → start-limit (nothing more specific is known)', () => {
+  it("systemd's start limit alone → start-limit (nothing more specific is known)", () => {
     const reading = readServiceFailure(attempt('start-limit-nvidia-container-runtime-45.txt'));
     expect(reading.match).toBeNull();
     expect(reading.startLimit).toMatch(/start-limit-hit|repeated too quickly/);
@@ -38,6 +38,16 @@ describe('real transcripts → reason', () => {
 
   it('the README names every transcript', () => {
     const readme = readFileSync(join(DIR, 'README.md'), 'utf8');
-    for (const file of ['socket-activation-acs-engine-67.txt', 'socket-activation-moby-43554.txt', 'cgroups-datmo-cli-installer-16.txt', 'cgroups-gebuilder-6.txt', 'apparmor-rootlesskit-421.txt', 'apparmor-nerdctl-3063.txt', 'start-limit-nvidia-container-runtime-45.txt', 'daemon-json-nanosaur-47.txt']) expect(readme).toContain(`\`${file}\``);
+    for (const file of [
+      'socket-activation-acs-engine-67.txt',
+      'socket-activation-moby-43554.txt',
+      'cgroups-datmo-cli-installer-16.txt',
+      'cgroups-gebuilder-6.txt',
+      'apparmor-rootlesskit-421.txt',
+      'apparmor-nerdctl-3063.txt',
+      'start-limit-nvidia-container-runtime-45.txt',
+      'daemon-json-nanosaur-47.txt',
+    ])
+      expect(readme).toContain(`\`${file}\``);
   });
 });

@@ -33,7 +33,7 @@ function randomSource(seed: number): () => number {
 
 function randomChunks(bytes: Buffer, random: () => number, maxSize: number): Buffer[] {
   const chunks: Buffer[] = [];
-  for (let start = 0; start < bytes.length; ) {
+  for (let start = 0; start < bytes.length;) {
     const size = 1 + Math.floor(random() * maxSize);
     chunks.push(bytes.subarray(start, start + size));
     start += size;
@@ -89,7 +89,13 @@ describe('StreamDetector: chunk boundaries anywhere', () => {
   });
 
   it('decodes invalid UTF-8 the same in pieces as at once', () => {
-    const bytes = Buffer.concat([Buffer.from([0xff, 0xe2, 0x82, 0x41, 0xf0, 0x9f]), Buffer.from(` ${D1} `), Buffer.from([0xc3]), Buffer.from('\n'), Buffer.from([0xe2, 0x82])]);
+    const bytes = Buffer.concat([
+      Buffer.from([0xff, 0xe2, 0x82, 0x41, 0xf0, 0x9f]),
+      Buffer.from(` ${D1} `),
+      Buffer.from([0xc3]),
+      Buffer.from('\n'),
+      Buffer.from([0xe2, 0x82]),
+    ]);
     const whole = detectChunks([bytes]);
     expect(whole).toMatchObject({ match: true });
     for (let at = 0; at <= bytes.length; at++) expect(detectChunks([bytes.subarray(0, at), bytes.subarray(at)])).toEqual(whole);
@@ -105,7 +111,7 @@ describe('StreamDetector: skipping lines without needles', () => {
 
   it('gives the verdict of reading every line, on random documents', () => {
     const random = randomSource(4242);
-    const pick = <T,>(items: readonly T[]): T => items[Math.floor(random() * items.length)] as T;
+    const pick = <T>(items: readonly T[]): T => items[Math.floor(random() * items.length)] as T;
     const fixtureLines = fixtures.flatMap(({ bytes }) => bytes.toString('utf8').split(/\r\n|\r|\n/));
     const buildLines = buildkitMebibyte(9).toString('utf8').split('\n').slice(0, 300);
     const messages = fixtureLines.filter((line) => line.length > 60);
@@ -149,7 +155,12 @@ describe('StreamDetector: client-setup wordings near the start only', () => {
 
   it('finds a context error in the first MiB and not after it, whatever the chunking', () => {
     const random = randomSource(99);
-    for (const [offset, found] of [[MIB - 200, true], [MIB - 1, true], [MIB, false], [MIB + 300, false]] as const) {
+    for (const [offset, found] of [
+      [MIB - 200, true],
+      [MIB - 1, true],
+      [MIB, false],
+      [MIB + 300, false],
+    ] as const) {
       const stream = after(offset, contextError);
       expect(stream.indexOf(contextError)).toBe(offset);
       const whole = detectChunks([stream]);
@@ -314,7 +325,8 @@ describe('StreamDetector: throughput', () => {
 });
 
 describe('StderrWatch: what the shim hands the detector', () => {
-  const noise = (bytes: number) => Buffer.from('#7 12.3 Get:1 http://deb.debian.org/debian bookworm InRelease [151 kB]\n'.repeat(Math.ceil(bytes / 72))).subarray(0, bytes);
+  const noise = (bytes: number) =>
+    Buffer.from('#7 12.3 Get:1 http://deb.debian.org/debian bookworm InRelease [151 kB]\n'.repeat(Math.ceil(bytes / 72))).subarray(0, bytes);
   const error = Buffer.from('Cannot connect to the Docker daemon at unix:///var/run/docker.sock. Is the docker daemon running?\n');
 
   it('finds the error at the start', () => {

@@ -17,7 +17,10 @@ const t = translator('en');
 
 describe('the env hand-back file', () => {
   it('writes only known names, set and unset lines', () => {
-    expect(envFileLines({ DOCKER_HOST: 'unix:///run/user/1000/docker.sock', DOCKER_CONTEXT: null })).toEqual(['set DOCKER_HOST unix:///run/user/1000/docker.sock', 'unset DOCKER_CONTEXT']);
+    expect(envFileLines({ DOCKER_HOST: 'unix:///run/user/1000/docker.sock', DOCKER_CONTEXT: null })).toEqual([
+      'set DOCKER_HOST unix:///run/user/1000/docker.sock',
+      'unset DOCKER_CONTEXT',
+    ]);
     expect(envFileLines({ PATH: '/evil' } as never)).toEqual([]);
     expect(envFileLines({ DOCKER_HOST: 'a\nset PATH /evil' })).toEqual([]);
   });
@@ -91,7 +94,8 @@ describe('applying fixes', () => {
     expect(autoApplies(F.startAltRuntime(t, 'colima'), 'safe', true)).toBe(false);
     expect(autoApplies(F.startDesktopLinux(t), 'safe', true)).toBe(false);
     expect(autoApplies(F.useGroupNow(t), 'safe', true)).toBe(false);
-    for (const fix of [F.rootlessContext(t), F.useDefaultContext(t), F.startRootlessSystemd(t), F.unsetDockerContext(t), F.unsetDockerHost(t, [])]) expect(autoApplies(fix, 'safe', true), fix.id).toBe(true);
+    for (const fix of [F.rootlessContext(t), F.useDefaultContext(t), F.startRootlessSystemd(t), F.unsetDockerContext(t), F.unsetDockerHost(t, [])])
+      expect(autoApplies(fix, 'safe', true), fix.id).toBe(true);
   });
 });
 
@@ -114,7 +118,8 @@ describe('rendering', () => {
 
 describe('probe parsers', () => {
   it('systemctl show, two units', () => {
-    const out = 'ActiveState=failed\nResult=start-limit-hit\nLoadState=loaded\nUnitFileState=enabled\n\nActiveState=inactive\nResult=success\nLoadState=loaded\nUnitFileState=enabled\n';
+    const out =
+      'ActiveState=failed\nResult=start-limit-hit\nLoadState=loaded\nUnitFileState=enabled\n\nActiveState=inactive\nResult=success\nLoadState=loaded\nUnitFileState=enabled\n';
     expect(parseSystemctlShow(out)).toEqual([
       { active: 'failed', result: 'start-limit-hit', load: 'loaded', enabled: 'enabled' },
       { active: 'inactive', result: 'success', load: 'loaded', enabled: 'enabled' },
@@ -134,7 +139,8 @@ describe('probe parsers', () => {
   });
 
   it('keeps the log lines that say why dockerd died', () => {
-    const log = 'time="x" level=info msg="Starting up"\nunable to configure the Docker daemon with file /etc/docker/daemon.json: invalid character \'}\'\ndocker.service: Main process exited, code=exited, status=1/FAILURE\n';
+    const log =
+      'time="x" level=info msg="Starting up"\nunable to configure the Docker daemon with file /etc/docker/daemon.json: invalid character \'}\'\ndocker.service: Main process exited, code=exited, status=1/FAILURE\n';
     expect(tellingLines(log.split('\n'))).toHaveLength(2);
   });
 });
@@ -144,7 +150,10 @@ describe('dockhook option parsing', async () => {
   const spec = { json: { type: 'boolean' as const }, yes: { type: 'boolean' as const, short: 'y' }, 'env-out': { type: 'string' as const } };
 
   it('reads booleans, short flags, values with = and with a space', () => {
-    expect(parseOptions('fix', ['--json', '-y', '--env-out=/a', 'rest'], spec)).toEqual({ values: { json: true, yes: true, 'env-out': '/a' }, positionals: ['rest'] });
+    expect(parseOptions('fix', ['--json', '-y', '--env-out=/a', 'rest'], spec)).toEqual({
+      values: { json: true, yes: true, 'env-out': '/a' },
+      positionals: ['rest'],
+    });
     expect(parseOptions('fix', ['--env-out', '/b'], spec).values['env-out']).toBe('/b');
   });
 
@@ -190,7 +199,10 @@ describe('loose edges of the command line', () => {
       let code = 0;
       let stderr = '';
       try {
-        execFileSync(process.execPath, ['dist/cli.cjs', 'check', '--status', status, '--', 'ps'], { stdio: ['ignore', 'ignore', 'pipe'], env: { ...process.env, DOCKHOOK_CONFIG: '' } });
+        execFileSync(process.execPath, ['dist/cli.cjs', 'check', '--status', status, '--', 'ps'], {
+          stdio: ['ignore', 'ignore', 'pipe'],
+          env: { ...process.env, DOCKHOOK_CONFIG: '' },
+        });
       } catch (error) {
         code = (error as { status: number }).status;
         stderr = String((error as { stderr: Buffer }).stderr);

@@ -8,7 +8,11 @@ const HOME = '/home/ada';
 function store(files: Record<string, string>, contexts: Record<string, string> = {}, configDir = `${HOME}/.docker`) {
   const all: Record<string, string> = { ...files };
   for (const [name, host] of Object.entries(contexts)) {
-    all[`${configDir}/contexts/meta/${contextDirName(name)}/meta.json`] = JSON.stringify({ Name: name, Metadata: {}, Endpoints: { docker: { Host: host, SkipTLSVerify: false } } });
+    all[`${configDir}/contexts/meta/${contextDirName(name)}/meta.json`] = JSON.stringify({
+      Name: name,
+      Metadata: {},
+      Endpoints: { docker: { Host: host, SkipTLSVerify: false } },
+    });
   }
   return (path: string) => all[path] ?? null;
 }
@@ -55,19 +59,30 @@ describe('resolveEndpoint precedence (docker/cli resolveContextName)', () => {
     expect(resolve([], {})).toMatchObject({ url: 'unix:///var/run/docker.sock', source: 'default', context: null });
   });
   it('--context beats everything', () => {
-    expect(resolve(['--context', 'rootless', 'ps'], { DOCKER_HOST: 'tcp://h:1' }, withCurrent('remote'))).toMatchObject({ url: 'unix:///run/user/1000/docker.sock', source: 'flag', context: 'rootless' });
+    expect(resolve(['--context', 'rootless', 'ps'], { DOCKER_HOST: 'tcp://h:1' }, withCurrent('remote'))).toMatchObject({
+      url: 'unix:///run/user/1000/docker.sock',
+      source: 'flag',
+      context: 'rootless',
+    });
   });
   it('-H beats DOCKER_HOST', () => {
     expect(resolve(['-H', 'tcp://a:1', 'ps'], { DOCKER_HOST: 'tcp://b:2' })).toMatchObject({ url: 'tcp://a:1', source: 'flag' });
   });
   it('DOCKER_HOST beats DOCKER_CONTEXT (the code, not the docs: docker/buildx#1834)', () => {
-    expect(resolve([], { DOCKER_HOST: 'tcp://b:2', DOCKER_CONTEXT: 'rootless' }, withCurrent('remote'))).toMatchObject({ url: 'tcp://b:2', source: 'DOCKER_HOST' });
+    expect(resolve([], { DOCKER_HOST: 'tcp://b:2', DOCKER_CONTEXT: 'rootless' }, withCurrent('remote'))).toMatchObject({
+      url: 'tcp://b:2',
+      source: 'DOCKER_HOST',
+    });
   });
   it('an empty DOCKER_HOST does not count (v23+ uses Getenv != "")', () => {
     expect(resolve([], { DOCKER_HOST: '' })).toMatchObject({ source: 'default' });
   });
   it('DOCKER_CONTEXT beats currentContext', () => {
-    expect(resolve([], { DOCKER_CONTEXT: 'colima' }, withCurrent('remote'))).toMatchObject({ url: 'unix:///home/ada/.colima/default/docker.sock', source: 'DOCKER_CONTEXT', context: 'colima' });
+    expect(resolve([], { DOCKER_CONTEXT: 'colima' }, withCurrent('remote'))).toMatchObject({
+      url: 'unix:///home/ada/.colima/default/docker.sock',
+      source: 'DOCKER_CONTEXT',
+      context: 'colima',
+    });
   });
   it('currentContext in config.json', () => {
     expect(resolve([], {}, withCurrent('remote'))).toMatchObject({ url: 'ssh://me@box', source: 'context', context: 'remote' });
@@ -77,7 +92,11 @@ describe('resolveEndpoint precedence (docker/cli resolveContextName)', () => {
   });
   it('DOCKER_CONFIG moves config.json and the context store', () => {
     const read = store({ '/etc/dc/config.json': '{"currentContext":"rootless"}' }, contexts, '/etc/dc');
-    expect(resolve([], { DOCKER_CONFIG: '/etc/dc' }, read)).toMatchObject({ url: 'unix:///run/user/1000/docker.sock', source: 'context', configDir: '/etc/dc' });
+    expect(resolve([], { DOCKER_CONFIG: '/etc/dc' }, read)).toMatchObject({
+      url: 'unix:///run/user/1000/docker.sock',
+      source: 'context',
+      configDir: '/etc/dc',
+    });
   });
   it('a missing context is reported, not guessed', () => {
     const endpoint = resolve([], {}, withCurrent('gone'));

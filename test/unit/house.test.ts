@@ -10,13 +10,17 @@ const ROOT = join(import.meta.dirname, '..', '..');
 
 /** The tracked text files a contributor reads (fixtures are other people's words: left out). */
 function files(): string[] {
-  const listed = execFileSync('git', ['ls-files', '-z', '--', 'src', 'test', 'shell', 'bin', 'scripts', 'bench', 'docs', 'README.md', 'install.sh'], { cwd: ROOT, encoding: 'utf8' });
+  const listed = execFileSync('git', ['ls-files', '-z', '--', 'src', 'test', 'shell', 'bin', 'scripts', 'bench', 'docs', 'README.md', 'install.sh'], {
+    cwd: ROOT,
+    encoding: 'utf8',
+  });
   return listed.split('\0').filter((path) => path !== '' && !path.startsWith('test/fixtures/') && existsSync(join(ROOT, path)));
 }
 
 // Paths of this repository, as comments and docs name them. The directory list keeps paths of other
 // projects out ("cosmiconfig src/index.ts", "moby client/request.go").
-const OWN_PATH = /(?<![\w/.-])((?:docs|test|shell|scripts|bench)\/[\w./-]*\w|src\/(?:app|core|io|probes|commands)\/[\w./-]*\w|src\/cli[\w-]*\.ts|bin\/dockhook)/g;
+const OWN_PATH =
+  /(?<![\w/.-])((?:docs|test|shell|scripts|bench)\/[\w./-]*\w|src\/(?:app|core|io|probes|commands)\/[\w./-]*\w|src\/cli[\w-]*\.ts|bin\/dockhook)/g;
 
 describe('the house', () => {
   const texts = files().map((path) => [path, readFileSync(join(ROOT, path), 'utf8')] as const);

@@ -15,7 +15,13 @@ const t = translator('en');
 
 /** A clock that moves only when the code under test sleeps (or a ping takes time). */
 function fakeClock(): Clock & { at: number } {
-  const clock = { at: 0, now: () => clock.at, sleep: async (ms: number) => { clock.at += ms; } };
+  const clock = {
+    at: 0,
+    now: () => clock.at,
+    sleep: async (ms: number) => {
+      clock.at += ms;
+    },
+  };
   return clock;
 }
 
@@ -43,33 +49,53 @@ describe('waiting for a started daemon', () => {
 
   it('stops early when the daemon it waits for has exited', async () => {
     const clock = fakeClock();
-    const result = await waitUntilAnswers('unix:///x.sock', 30_000, { ping: async () => answer('enoent'), clock, progress: { tick: () => {}, end: () => {} }, gaveUp: () => clock.at >= 300 });
+    const result = await waitUntilAnswers('unix:///x.sock', 30_000, {
+      ping: async () => answer('enoent'),
+      clock,
+      progress: { tick: () => {}, end: () => {} },
+      gaveUp: () => clock.at >= 300,
+    });
     expect(result).toEqual({ answered: false, ms: 300, ended: 'gone' });
   });
 
   it('a socket that refuses this user (EACCES) is an answer: the wait ends at once, to look again', async () => {
     const clock = fakeClock();
-    const result = await waitUntilAnswers('unix:///x.sock', 30_000, { ping: async () => answer(clock.at >= 450 ? 'eacces' : 'enoent'), clock, progress: { tick: () => {}, end: () => {} } });
+    const result = await waitUntilAnswers('unix:///x.sock', 30_000, {
+      ping: async () => answer(clock.at >= 450 ? 'eacces' : 'enoent'),
+      clock,
+      progress: { tick: () => {}, end: () => {} },
+    });
     expect(result).toEqual({ answered: false, ms: 450, ended: 'denied' });
   });
 
   it('a service whose daemon is gone: the wait asks as it goes (async) and ends without spinning to the bound', async () => {
     const clock = fakeClock();
     const asked: number[] = [];
-    const result = await waitUntilAnswers('unix:///x.sock', 30_000, { ping: async () => answer('enoent'), clock, progress: { tick: () => {}, end: () => {} }, gaveUp: async (ms) => (asked.push(ms), ms >= 1050) });
+    const result = await waitUntilAnswers('unix:///x.sock', 30_000, {
+      ping: async () => answer('enoent'),
+      clock,
+      progress: { tick: () => {}, end: () => {} },
+      gaveUp: async (ms) => (asked.push(ms), ms >= 1050),
+    });
     expect(result).toEqual({ answered: false, ms: 1050, ended: 'gone' });
     expect(asked[0]).toBe(0);
   });
 
   it('an unhealthy daemon (HTTP 500) counts as answering', async () => {
-    const result = await waitUntilAnswers('unix:///x.sock', 1000, { ping: async () => answer('unhealthy'), clock: fakeClock(), progress: { tick: () => {}, end: () => {} } });
+    const result = await waitUntilAnswers('unix:///x.sock', 1000, {
+      ping: async () => answer('unhealthy'),
+      clock: fakeClock(),
+      progress: { tick: () => {}, end: () => {} },
+    });
     expect(result.answered).toBe(true);
   });
 });
 
 describe("commands in the user's own shell", () => {
   it('fish sets and erases; bash and zsh export and unset', () => {
-    expect(envLines('fish', { DOCKER_HOST: 'unix:///run/user/1000/docker.sock', DOCKER_CONTEXT: null })).toBe('set -gx DOCKER_HOST unix:///run/user/1000/docker.sock; set -e DOCKER_CONTEXT');
+    expect(envLines('fish', { DOCKER_HOST: 'unix:///run/user/1000/docker.sock', DOCKER_CONTEXT: null })).toBe(
+      'set -gx DOCKER_HOST unix:///run/user/1000/docker.sock; set -e DOCKER_CONTEXT',
+    );
     expect(envLines('bash', { DOCKER_HOST: 'unix:///a b' })).toBe("export DOCKER_HOST='unix:///a b'");
     expect(envLines('zsh', { DOCKER_HOST: null })).toBe('unset DOCKER_HOST');
   });
@@ -84,10 +110,15 @@ describe("commands in the user's own shell", () => {
   });
 
   it('a detached start reads the same in every shell', () => {
-    expect(detachedLine(['/usr/share/docker.io/contrib/dockerd-rootless.sh'], { log: '/home/ada/.local/state/dockhook/dockerd-rootless.log', pathPrepend: ['/usr/sbin'] }))
-      .toBe('env PATH="/usr/sbin:$PATH" setsid -f /usr/share/docker.io/contrib/dockerd-rootless.sh >>/home/ada/.local/state/dockhook/dockerd-rootless.log 2>&1 </dev/null');
+    expect(
+      detachedLine(['/usr/share/docker.io/contrib/dockerd-rootless.sh'], {
+        log: '/home/ada/.local/state/dockhook/dockerd-rootless.log',
+        pathPrepend: ['/usr/sbin'],
+      }),
+    ).toBe(
+      'env PATH="/usr/sbin:$PATH" setsid -f /usr/share/docker.io/contrib/dockerd-rootless.sh >>/home/ada/.local/state/dockhook/dockerd-rootless.log 2>&1 </dev/null',
+    );
   });
-
 });
 
 describe('installing the Engine, per distribution', () => {
@@ -97,7 +128,13 @@ describe('installing the Engine, per distribution', () => {
     [os('ubuntu', ['debian']), [['sudo', 'apt-get', 'install', '-y', 'docker.io']]],
     [os('linuxmint', ['ubuntu', 'debian']), [['sudo', 'apt-get', 'install', '-y', 'docker.io']]],
     [os('fedora'), [['sudo', 'dnf', 'install', '-y', 'moby-engine']]],
-    [os('rocky', ['rhel', 'centos', 'fedora']), [['sudo', 'dnf', 'config-manager', '--add-repo', 'https://download.docker.com/linux/rhel/docker-ce.repo'], ['sudo', 'dnf', 'install', '-y', 'docker-ce', 'docker-ce-cli', 'containerd.io']]],
+    [
+      os('rocky', ['rhel', 'centos', 'fedora']),
+      [
+        ['sudo', 'dnf', 'config-manager', '--add-repo', 'https://download.docker.com/linux/rhel/docker-ce.repo'],
+        ['sudo', 'dnf', 'install', '-y', 'docker-ce', 'docker-ce-cli', 'containerd.io'],
+      ],
+    ],
     [os('arch'), [['sudo', 'pacman', '-S', '--needed', '--noconfirm', 'docker']]],
     [os('alpine'), [['sudo', 'apk', 'add', 'docker']]],
     [os('opensuse-tumbleweed', ['opensuse', 'suse']), [['sudo', 'zypper', 'install', '-y', 'docker']]],
@@ -106,14 +143,30 @@ describe('installing the Engine, per distribution', () => {
   });
 
   it('adds the rootless extras where a package has them; unknown distributions get the documentation', () => {
-    expect(F.installEngine(t, os('debian'), true)?.commands[0]).toEqual(['sudo', 'apt-get', 'install', '-y', 'docker.io', 'uidmap', 'rootlesskit', 'slirp4netns']);
+    expect(F.installEngine(t, os('debian'), true)?.commands[0]).toEqual([
+      'sudo',
+      'apt-get',
+      'install',
+      '-y',
+      'docker.io',
+      'uidmap',
+      'rootlesskit',
+      'slirp4netns',
+    ]);
     expect(F.installEngine(t, os('nixos'), false)).toBeNull();
   });
 });
 
 describe('probes for the loop: where things are, what sets DOCKER_HOST, which distribution', () => {
   const ada = { name: 'ada', uid: 1000, gid: 1000, home: '/home/ada' };
-  const endpoint = { url: 'unix:///var/run/docker.sock', source: 'default' as const, context: null, contextError: null, tls: false, configDir: '/home/ada/.docker' };
+  const endpoint = {
+    url: 'unix:///var/run/docker.sock',
+    source: 'default' as const,
+    context: null,
+    contextError: null,
+    tls: false,
+    configDir: '/home/ada/.docker',
+  };
 
   it("Debian's docker.io: the rootless scripts in contrib, dockerd in /usr/sbin (off a user's PATH)", async () => {
     const sys = fakeSystem({
@@ -133,7 +186,11 @@ describe('probes for the loop: where things are, what sets DOCKER_HOST, which di
   });
 
   it('a static install in ~/bin', async () => {
-    const sys = fakeSystem({ user: ada, env: { PATH: '/usr/bin:/bin' }, files: { '/home/ada/bin/dockerd-rootless.sh': executable({ uid: 1000 }), '/home/ada/bin/dockerd': executable({ uid: 1000 }) } });
+    const sys = fakeSystem({
+      user: ada,
+      env: { PATH: '/usr/bin:/bin' },
+      files: { '/home/ada/bin/dockerd-rootless.sh': executable({ uid: 1000 }), '/home/ada/bin/dockerd': executable({ uid: 1000 }) },
+    });
     expect(await probeRootless(sys, endpoint, 100)).toMatchObject({ rootlessScript: '/home/ada/bin/dockerd-rootless.sh', dockerd: '/home/ada/bin/dockerd' });
   });
 
@@ -157,7 +214,11 @@ describe('probes for the loop: where things are, what sets DOCKER_HOST, which di
   });
 
   it('/etc/os-release', () => {
-    expect(parseOsRelease('PRETTY_NAME="Debian GNU/Linux 12 (bookworm)"\nNAME="Debian GNU/Linux"\nID=debian\n')).toEqual({ id: 'debian', idLike: [], prettyName: 'Debian GNU/Linux 12 (bookworm)' });
+    expect(parseOsRelease('PRETTY_NAME="Debian GNU/Linux 12 (bookworm)"\nNAME="Debian GNU/Linux"\nID=debian\n')).toEqual({
+      id: 'debian',
+      idLike: [],
+      prettyName: 'Debian GNU/Linux 12 (bookworm)',
+    });
     expect(parseOsRelease('ID="rocky"\nID_LIKE="rhel centos fedora"\n')).toEqual({ id: 'rocky', idLike: ['rhel', 'centos', 'fedora'], prettyName: null });
     expect(parseOsRelease('garbage')).toBeNull();
   });

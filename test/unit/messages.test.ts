@@ -23,7 +23,10 @@ describe('message catalogues', () => {
   });
 
   it('no message is empty', () => {
-    for (const [catalogue, messages] of [['en', en], ['zh', zh]] as const) {
+    for (const [catalogue, messages] of [
+      ['en', en],
+      ['zh', zh],
+    ] as const) {
       for (const [key, text] of Object.entries(messages)) {
         expect(typeof text, `${catalogue} ${key}`).toBe('string');
         expect(text.trim(), `${catalogue} ${key}`).not.toBe('');

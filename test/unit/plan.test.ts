@@ -17,10 +17,19 @@ const env = F.rootlessEnv(t, HOST);
 const manual = F.installDocker(t);
 const restart = F.restartFailedServiceSystemd(t);
 
-const diagnosis = (...fixes: Fix[]): Diagnosis => ({ cause: 'service-stopped', summary: 's', evidence: ['e'], fixes, reason: null } as Diagnosis);
+const diagnosis = (...fixes: Fix[]): Diagnosis => ({ cause: 'service-stopped', summary: 's', evidence: ['e'], fixes, reason: null }) as Diagnosis;
 
 function input(fixes: Fix[], over: Partial<PlanInput> = {}): PlanInput {
-  return { diagnosis: diagnosis(...fixes), reachable: false, terminal: true, autoApply: 'never', mode: 'after-failure', round: 1, failed: NOTHING_FAILED, ...over };
+  return {
+    diagnosis: diagnosis(...fixes),
+    reachable: false,
+    terminal: true,
+    autoApply: 'never',
+    mode: 'after-failure',
+    round: 1,
+    failed: NOTHING_FAILED,
+    ...over,
+  };
 }
 
 /** The plan, reduced to what a table can compare: its kind and the fix it would apply or ask about. */
@@ -63,11 +72,21 @@ const table: Array<[string, Fix[], Partial<PlanInput>, string]> = [
   ['dockhook fix --yes, an env-only fix: the line, nothing "applied"', [env], { mode: 'fix-yes', handBack: false }, 'tell rootless-env'],
   ['dockhook fix, a fix with a command and an env change: asked as usual', [context], { mode: 'fix', handBack: false }, 'ask rootless-context [Y/n]'],
   ['through the shell function, the env fix is asked', [env], { handBack: true }, 'ask rootless-env [Y/n]'],
-  ['no shell to take it back and no terminal, after a failed command: the hint (it names the line)', [env], { handBack: false, terminal: false }, 'hint rootless-env'],
+  [
+    'no shell to take it back and no terminal, after a failed command: the hint (it names the line)',
+    [env],
+    { handBack: false, terminal: false },
+    'hint rootless-env',
+  ],
   // No terminal.
   ['no terminal: a hint, nothing applied', [start], { terminal: false }, 'hint start-service'],
   ['no terminal, autoApply all: still nothing privileged', [start], { terminal: false, autoApply: 'all' }, 'hint start-service'],
-  ['no terminal, autoApply safe, a no-root fix: applied, with the hint line', [env], { terminal: false, autoApply: 'safe' }, 'apply rootless-env (auto, hint first)'],
+  [
+    'no terminal, autoApply safe, a no-root fix: applied, with the hint line',
+    [env],
+    { terminal: false, autoApply: 'safe' },
+    'apply rootless-env (auto, hint first)',
+  ],
   ['no terminal, fix --yes, privileged: only the hint', [start], { terminal: false, mode: 'fix-yes' }, 'hint start-service'],
   ['no terminal, fix --yes, no root needed: applied', [context], { terminal: false, mode: 'fix-yes' }, 'apply rootless-context (yes, hint first)'],
   // autoApply with a terminal.
@@ -100,16 +119,18 @@ describe('plan: diagnosis × terminal × config × mode × round → what happen
   it('every mode × terminal × policy gives a plan, and never applies the group or a privileged fix unseen', () => {
     const modes: Mode[] = ['after-failure', 'fix', 'fix-yes', 'dry-run'];
     const policies: AutoApply[] = ['never', 'safe', 'all'];
-    for (const mode of modes) for (const terminal of [true, false]) for (const autoApply of policies) {
-      for (const fixes of [[group, setup], [start], [env], [manual]]) {
-        const p = plan(input(fixes, { mode, terminal, autoApply }));
-        if (p.kind === 'apply') {
-          expect(p.fix.rootEquivalent).toBe(false);
-          if (!terminal) expect(p.fix.privileged).toBe(false);
+    for (const mode of modes)
+      for (const terminal of [true, false])
+        for (const autoApply of policies) {
+          for (const fixes of [[group, setup], [start], [env], [manual]]) {
+            const p = plan(input(fixes, { mode, terminal, autoApply }));
+            if (p.kind === 'apply') {
+              expect(p.fix.rootEquivalent).toBe(false);
+              if (!terminal) expect(p.fix.privileged).toBe(false);
+            }
+            if (!terminal) expect(p.kind).not.toBe('ask');
+          }
         }
-        if (!terminal) expect(p.kind).not.toBe('ask');
-      }
-    }
   });
 });
 
@@ -128,7 +149,12 @@ describe('plan: the answer picks the fix', () => {
 
   it('keys', () => {
     expect(promptKeys(true, [])).toBe('[Y/n]');
-    expect(promptKeys(false, [{ number: 2, fix: setup }, { number: 3, fix: env }])).toBe('[y/N/2/3]');
+    expect(
+      promptKeys(false, [
+        { number: 2, fix: setup },
+        { number: 3, fix: env },
+      ]),
+    ).toBe('[y/N/2/3]');
   });
 });
 
@@ -141,7 +167,13 @@ describe('afterApply: after a fix, re-run, stop or look again', () => {
     ['worked, a fix that needs no re-run', manual, { kind: 'done' } as const, {}, 'done'],
     ['failed: look again', start, { kind: 'failed', argv: ['sudo', 'systemctl', 'start', 'docker.service'], status: 1 } as const, {}, 're-diagnose'],
     ['no answer in time: look again', start, { kind: 'timeout' } as const, {}, 're-diagnose'],
-    ['Ctrl-C at the password prompt: stop', start, { kind: 'interrupted', argv: ['sudo', 'systemctl', 'start', 'docker.service'], status: 1 } as const, {}, 'stop'],
+    [
+      'Ctrl-C at the password prompt: stop',
+      start,
+      { kind: 'interrupted', argv: ['sudo', 'systemctl', 'start', 'docker.service'], status: 1 } as const,
+      {},
+      'stop',
+    ],
     ['failed in the last round: stop', start, { kind: 'timeout' } as const, { round: MAX_ROUNDS }, 'stop'],
     ['worked, but the endpoint still does not answer: the next step', setup, { kind: 'done' } as const, { endpointAnswers: false }, 're-diagnose'],
     ['worked, endpoint not checked (a re-run under sg)', start, { kind: 'done' } as const, { endpointAnswers: null }, 'rerun'],
@@ -151,8 +183,18 @@ describe('afterApply: after a fix, re-run, stop or look again', () => {
   });
 
   it('subordinate ids added, the rootless daemon still down: look again (the start comes next), not "done"', () => {
-    const subids = F.makeFix({ id: 'add-subids', title: 'ids', commands: [['sudo', 'usermod', '--add-subuids', '1-2', 'ada']], privileged: true, retry: 'plain' });
-    expect(afterApply({ ...base, fix: subids, outcome: { kind: 'done' }, endpointAnswers: false })).toEqual({ kind: 're-diagnose', round: 2, failed: { ids: ['add-subids'], commands: [] } });
+    const subids = F.makeFix({
+      id: 'add-subids',
+      title: 'ids',
+      commands: [['sudo', 'usermod', '--add-subuids', '1-2', 'ada']],
+      privileged: true,
+      retry: 'plain',
+    });
+    expect(afterApply({ ...base, fix: subids, outcome: { kind: 'done' }, endpointAnswers: false })).toEqual({
+      kind: 're-diagnose',
+      round: 2,
+      failed: { ids: ['add-subids'], commands: [] },
+    });
   });
 
   it('remembers what failed for the next round', () => {

@@ -18,16 +18,22 @@ describe('the prompt block', () => {
 
   it('the docker group: one warning, indented under its fix, naming the safer choice by number', () => {
     const lines = renderOffered(numbered(group, setup), en, c);
-    expect(lines.filter((l) => /become root/.test(l))).toEqual(['     ! root-equivalent: anyone in the docker group can become root on this machine; the safer choice is 2']);
+    expect(lines.filter((l) => /become root/.test(l))).toEqual([
+      '     ! root-equivalent: anyone in the docker group can become root on this machine; the safer choice is 2',
+    ]);
     expect(lines.every((l) => l.startsWith('  '))).toBe(true);
     expect(lines[0]).toBe('  1. Add ada to the docker group (needs root)');
   });
 
   it('alone, the warning still says it once; a manual rootless step counts as the safer choice', () => {
-    expect(renderOffered(numbered(group), en, c).filter((l) => l.includes('root-equivalent'))).toEqual(['     ! root-equivalent: anyone in the docker group can become root on this machine']);
+    expect(renderOffered(numbered(group), en, c).filter((l) => l.includes('root-equivalent'))).toEqual([
+      '     ! root-equivalent: anyone in the docker group can become root on this machine',
+    ]);
     const lines = renderOffered(numbered(group, login), en, c);
     expect(lines).toContain('     ! root-equivalent: anyone in the docker group can become root on this machine; the safer choice is 2');
-    expect(lines).toContain('  2. Use rootless Docker instead (no root-equivalent group): log in as ada through a login manager (`ssh ada@localhost` or `sudo machinectl shell ada@`), not su or sudo -i, and run `dockhook fix` there to set it up');
+    expect(lines).toContain(
+      '  2. Use rootless Docker instead (no root-equivalent group): log in as ada through a login manager (`ssh ada@localhost` or `sudo machinectl shell ada@`), not su or sudo -i, and run `dockhook fix` there to set it up',
+    );
   });
 
   it('zh: the same single warning in Chinese', () => {
@@ -62,6 +68,8 @@ describe('the question', () => {
     const [a, b] = numbered(subids, start);
     expect(questionText({ offered: [a!, b!], preferred: a!, choices: [b!] }, false, 'docker ps', en)).toBe('Apply 1, or 2 instead?');
     expect(questionText({ offered: [a!, b!], preferred: a!, choices: [b!] }, true, 'docker ps', en)).toBe('Apply 1 and re-run `docker ps`, or 2 instead?');
-    expect(questionText({ offered: [a!, b!], preferred: a!, choices: [b!] }, true, 'docker ps', zh)).toBe('应用第 1 项并重新运行 `docker ps`，还是改用第 2 项？');
+    expect(questionText({ offered: [a!, b!], preferred: a!, choices: [b!] }, true, 'docker ps', zh)).toBe(
+      '应用第 1 项并重新运行 `docker ps`，还是改用第 2 项？',
+    );
   });
 });

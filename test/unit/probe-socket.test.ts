@@ -13,19 +13,32 @@ const owned = (uid: number, mode: number, gid = uid) => dir({ uid, gid, mode });
 
 describe('probeSocket: the first directory on the way that this user may not enter', () => {
   it("names another user's 0700 directory, its owner and mode", async () => {
-    const facts = await probeSocket(machine({ '/home/bob': owned(1001, 0o755), '/home/bob/private': owned(1001, 0o700), '/home/bob/private/docker.sock': socket({ uid: 0, gid: 998, mode: 0o660 }) }), '/home/bob/private/docker.sock');
+    const facts = await probeSocket(
+      machine({
+        '/home/bob': owned(1001, 0o755),
+        '/home/bob/private': owned(1001, 0o700),
+        '/home/bob/private/docker.sock': socket({ uid: 0, gid: 998, mode: 0o660 }),
+      }),
+      '/home/bob/private/docker.sock',
+    );
     expect(facts.exists).toBe(false);
     expect(facts.writable).toBe(false);
     expect(facts.blockedBy).toEqual({ path: '/home/bob/private', uid: 1001, ownerName: 'bob', gid: 1001, groupName: 'bob', mode: 0o700 });
   });
 
   it("stops at the first one: another user's runtime directory", async () => {
-    const facts = await probeSocket(machine({ '/run/user/1001': owned(1001, 0o700), '/run/user/1001/docker.sock': socket({ uid: 1001, gid: 1001, mode: 0o660 }) }), '/run/user/1001/docker.sock');
+    const facts = await probeSocket(
+      machine({ '/run/user/1001': owned(1001, 0o700), '/run/user/1001/docker.sock': socket({ uid: 1001, gid: 1001, mode: 0o660 }) }),
+      '/run/user/1001/docker.sock',
+    );
     expect(facts.blockedBy).toMatchObject({ path: '/run/user/1001', ownerName: 'bob', mode: 0o700 });
   });
 
   it('a 0750 directory of a group the user is in lets them through', async () => {
-    const facts = await probeSocket(machine({ '/home/bob': owned(1001, 0o750, 1000), '/home/bob/docker.sock': socket({ uid: 0, gid: 998, mode: 0o660 }) }), '/home/bob/docker.sock');
+    const facts = await probeSocket(
+      machine({ '/home/bob': owned(1001, 0o750, 1000), '/home/bob/docker.sock': socket({ uid: 0, gid: 998, mode: 0o660 }) }),
+      '/home/bob/docker.sock',
+    );
     expect(facts.exists).toBe(true);
     expect(facts.blockedBy).toBeNull();
   });
@@ -42,7 +55,10 @@ describe('probeSocket: the first directory on the way that this user may not ent
   });
 
   it('a writable socket is not walked to', async () => {
-    const facts = await probeSocket(machine({ '/home/ada': owned(1000, 0o700), '/home/ada/docker.sock': socket({ uid: 1000, gid: 1000, mode: 0o600 }) }), '/home/ada/docker.sock');
+    const facts = await probeSocket(
+      machine({ '/home/ada': owned(1000, 0o700), '/home/ada/docker.sock': socket({ uid: 1000, gid: 1000, mode: 0o600 }) }),
+      '/home/ada/docker.sock',
+    );
     expect(facts).toMatchObject({ writable: true, blockedBy: null });
   });
 });

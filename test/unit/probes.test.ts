@@ -26,7 +26,8 @@ function endpoint(url = DEFAULT_UNIX_HOST, more: Partial<Endpoint> = {}): Endpoi
 }
 
 const SHOW = ['show', '-p', 'ActiveState,Result,LoadState,UnitFileState'];
-const unitText = (active: string, enabled: string, result = 'success', load = 'loaded') => `ActiveState=${active}\nResult=${result}\nLoadState=${load}\nUnitFileState=${enabled}\n`;
+const unitText = (active: string, enabled: string, result = 'success', load = 'loaded') =>
+  `ActiveState=${active}\nResult=${result}\nLoadState=${load}\nUnitFileState=${enabled}\n`;
 const systemd = (system: string, user?: string): FakeMachine => ({
   files: { '/run/systemd/system': dir() },
   commands: [
@@ -40,11 +41,30 @@ describe('probeSocket', () => {
     probeSocket(fakeSystem({ ...machine, files: { ...ETC, ...(node ? { '/var/run/docker.sock': node } : {}), ...machine.files } }), '/var/run/docker.sock');
 
   it('a missing socket', async () => {
-    expect(await at(null)).toMatchObject({ exists: false, symlink: false, dangling: false, isSocket: false, mode: null, writable: false, worldWritable: false, groupName: null });
+    expect(await at(null)).toMatchObject({
+      exists: false,
+      symlink: false,
+      dangling: false,
+      isSocket: false,
+      mode: null,
+      writable: false,
+      worldWritable: false,
+      groupName: null,
+    });
   });
 
   it("root's socket in the docker group, the user not in it", async () => {
-    expect(await at(socket({ uid: 0, gid: 998, mode: 0o660 }))).toMatchObject({ exists: true, isSocket: true, uid: 0, gid: 998, mode: 0o660, ownerName: 'root', groupName: 'docker', writable: false, worldWritable: false });
+    expect(await at(socket({ uid: 0, gid: 998, mode: 0o660 }))).toMatchObject({
+      exists: true,
+      isSocket: true,
+      uid: 0,
+      gid: 998,
+      mode: 0o660,
+      ownerName: 'root',
+      groupName: 'docker',
+      writable: false,
+      worldWritable: false,
+    });
   });
 
   it('writable when the process carries the group', async () => {
@@ -56,7 +76,13 @@ describe('probeSocket', () => {
   });
 
   it('a symlink to a socket is followed; a dangling one is said to be dangling', async () => {
-    expect(await at(symlink('/run/docker.sock'), { files: { '/run/docker.sock': socket({ gid: 998 }) } })).toMatchObject({ exists: true, symlink: true, dangling: false, isSocket: true, groupName: 'docker' });
+    expect(await at(symlink('/run/docker.sock'), { files: { '/run/docker.sock': socket({ gid: 998 }) } })).toMatchObject({
+      exists: true,
+      symlink: true,
+      dangling: false,
+      isSocket: true,
+      groupName: 'docker',
+    });
     expect(await at(symlink('/run/docker.sock'))).toMatchObject({ exists: false, symlink: true, dangling: true });
   });
 
@@ -93,22 +119,39 @@ describe('probeService', () => {
   });
 
   it('systemctl failing or missing leaves the units unknown', async () => {
-    const failing = await probeService(fakeSystem({ files: { '/run/systemd/system': dir() }, commands: [{ argv: ['systemctl', ...SHOW, 'docker.service', 'docker.socket'], code: 1, stderr: 'Failed to connect to bus' }] }), 100);
+    const failing = await probeService(
+      fakeSystem({
+        files: { '/run/systemd/system': dir() },
+        commands: [{ argv: ['systemctl', ...SHOW, 'docker.service', 'docker.socket'], code: 1, stderr: 'Failed to connect to bus' }],
+      }),
+      100,
+    );
     expect(failing).toMatchObject({ manager: 'systemd', docker: null, dockerSocket: null, userDocker: null });
     const missing = await probeService(fakeSystem({ files: { '/run/systemd/system': dir() } }), 100);
     expect(missing).toMatchObject({ manager: 'systemd', docker: null });
   });
 
   it('systemctl that hangs is stopped at its bound, and the units stay unknown', async () => {
-    const sys = fakeSystem({ files: { '/run/systemd/system': dir() }, commands: [{ argv: ['systemctl', ...SHOW, 'docker.service', 'docker.socket'], hang: 'bounded' }] });
+    const sys = fakeSystem({
+      files: { '/run/systemd/system': dir() },
+      commands: [{ argv: ['systemctl', ...SHOW, 'docker.service', 'docker.socket'], hang: 'bounded' }],
+    });
     const started = Date.now();
     expect(await probeService(sys, 30)).toMatchObject({ docker: null });
     expect(Date.now() - started).toBeLessThan(1000);
   });
 
   it('no systemd: OpenRC, then an init script, then nothing', async () => {
-    expect(await probeService(fakeSystem({ files: { '/run/openrc': dir(), '/etc/init.d/docker': executable() } }), 100)).toMatchObject({ manager: 'openrc', systemdBooted: false, sysvScript: true });
-    expect(await probeService(fakeSystem({ files: { '/etc/init.d/docker': executable() } }), 100)).toMatchObject({ manager: 'sysv', sysvScript: true, docker: null });
+    expect(await probeService(fakeSystem({ files: { '/run/openrc': dir(), '/etc/init.d/docker': executable() } }), 100)).toMatchObject({
+      manager: 'openrc',
+      systemdBooted: false,
+      sysvScript: true,
+    });
+    expect(await probeService(fakeSystem({ files: { '/etc/init.d/docker': executable() } }), 100)).toMatchObject({
+      manager: 'sysv',
+      sysvScript: true,
+      docker: null,
+    });
     const none = fakeSystem();
     expect(await probeService(none, 100)).toMatchObject({ manager: 'none', sysvScript: false });
     expect(none.log.runs).toEqual([]);
@@ -116,11 +159,23 @@ describe('probeService', () => {
 
   it('after a start: the daemon is gone when no dockerd runs (no systemd), or when systemd says the unit failed', async () => {
     expect(await systemDaemonGone(fakeSystem({ processes: [{ pid: 1, comm: 'init' }] }), 100)).toBe(true);
-    expect(await systemDaemonGone(fakeSystem({ processes: [{ pid: 1, comm: 'init' }, { pid: 77, comm: 'dockerd', uid: 0 }] }), 100)).toBe(false);
+    expect(
+      await systemDaemonGone(
+        fakeSystem({
+          processes: [
+            { pid: 1, comm: 'init' },
+            { pid: 77, comm: 'dockerd', uid: 0 },
+          ],
+        }),
+        100,
+      ),
+    ).toBe(false);
     const show = ['systemctl', 'show', '--property=ActiveState', '--value', 'docker.service'];
     expect(await systemDaemonGone(fakeSystem({ files: { '/run/systemd/system': dir() }, commands: [{ argv: show, stdout: 'failed\n' }] }), 100)).toBe(true);
     // Between systemd's own restarts the unit is "activating": keep waiting.
-    expect(await systemDaemonGone(fakeSystem({ files: { '/run/systemd/system': dir() }, commands: [{ argv: show, stdout: 'activating\n' }] }), 100)).toBe(false);
+    expect(await systemDaemonGone(fakeSystem({ files: { '/run/systemd/system': dir() }, commands: [{ argv: show, stdout: 'activating\n' }] }), 100)).toBe(
+      false,
+    );
   });
 
   it('a /run/systemd/system that is not a directory does not count', async () => {
@@ -128,11 +183,22 @@ describe('probeService', () => {
   });
 
   it("finds root's dockerd in /proc; a rootless one (the user's own) is not the system daemon", async () => {
-    const rootless = fakeSystem({ processes: [{ pid: 1, comm: 'init' }, { pid: 300, comm: 'dockerd', uid: 1000 }, { pid: 301, comm: 'containerd' }] });
+    const rootless = fakeSystem({
+      processes: [
+        { pid: 1, comm: 'init' },
+        { pid: 300, comm: 'dockerd', uid: 1000 },
+        { pid: 301, comm: 'containerd' },
+      ],
+    });
     expect((await probeService(rootless, 100)).dockerdRunning).toBe(false);
     expect(await isProcessRunning(rootless, 'dockerd', 1000)).toBe(true);
     expect(await isProcessRunning(rootless, 'dockerd')).toBe(true);
-    const rootful = fakeSystem({ processes: [{ pid: 1, comm: 'init' }, { pid: 77, comm: 'dockerd', uid: 0 }] });
+    const rootful = fakeSystem({
+      processes: [
+        { pid: 1, comm: 'init' },
+        { pid: 77, comm: 'dockerd', uid: 0 },
+      ],
+    });
     expect((await probeService(rootful, 100)).dockerdRunning).toBe(true);
     expect(await isProcessRunning(fakeSystem(), 'dockerd')).toBe(false);
   });
@@ -140,11 +206,20 @@ describe('probeService', () => {
 
 describe('probeGroups', () => {
   it('no docker group at all', async () => {
-    expect(await probeGroups(fakeSystem({ files: { '/etc/group': 'root:x:0:\nada:x:1000:\n' } }))).toEqual({ docker: null, inDatabase: false, inProcess: false, session: ['ada'] });
+    expect(await probeGroups(fakeSystem({ files: { '/etc/group': 'root:x:0:\nada:x:1000:\n' } }))).toEqual({
+      docker: null,
+      inDatabase: false,
+      inProcess: false,
+      session: ['ada'],
+    });
   });
 
   it('not a member anywhere', async () => {
-    expect(await probeGroups(fakeSystem({ files: ETC }))).toMatchObject({ docker: { name: 'docker', gid: 998, members: ['bob'] }, inDatabase: false, inProcess: false });
+    expect(await probeGroups(fakeSystem({ files: ETC }))).toMatchObject({
+      docker: { name: 'docker', gid: 998, members: ['bob'] },
+      inDatabase: false,
+      inProcess: false,
+    });
   });
 
   it('a member in /etc/group whose session started before: the stale-session case', async () => {
@@ -197,16 +272,27 @@ describe('probeRootless', () => {
       userUnit: false,
       dockerd: null,
       logPath: '/home/ada/.local/state/dockhook/dockerd-rootless.log',
-      preflight: { runtimeDir: 'ok', apparmorRestricted: null, apparmorProfile: null, rootlesskit: null, usernsClone: null, maxUserNamespaces: null, subidNext: 301000 },
+      preflight: {
+        runtimeDir: 'ok',
+        apparmorRestricted: null,
+        apparmorProfile: null,
+        rootlesskit: null,
+        usernsClone: null,
+        maxUserNamespaces: null,
+        subidNext: 301000,
+      },
       attempt: null,
     });
   });
 
   describe('the rootless pre-flight', () => {
-    const pre = async (machine: FakeMachine) => (await probeRootless(fakeSystem({ ...ready, ...machine, files: { ...ready.files, ...machine.files } }), endpoint(), 100)).preflight;
+    const pre = async (machine: FakeMachine) =>
+      (await probeRootless(fakeSystem({ ...ready, ...machine, files: { ...ready.files, ...machine.files } }), endpoint(), 100)).preflight;
 
     it('AppArmor restricting user namespaces, and no profile for rootlesskit', async () => {
-      expect(await pre({ files: { '/proc/sys/kernel/apparmor_restrict_unprivileged_userns': '1\n', '/home/ada/bin/rootlesskit': executable() } })).toMatchObject({ apparmorRestricted: true, apparmorProfile: false, rootlesskit: '/home/ada/bin/rootlesskit' });
+      expect(
+        await pre({ files: { '/proc/sys/kernel/apparmor_restrict_unprivileged_userns': '1\n', '/home/ada/bin/rootlesskit': executable() } }),
+      ).toMatchObject({ apparmorRestricted: true, apparmorProfile: false, rootlesskit: '/home/ada/bin/rootlesskit' });
     });
 
     it("a profile that allows userns for rootlesskit's path (or a glob of it) counts", async () => {
@@ -215,11 +301,17 @@ describe('probeRootless', () => {
       const base = { '/proc/sys/kernel/apparmor_restrict_unprivileged_userns': '1\n', '/usr/bin/rootlesskit': executable() };
       expect(await pre({ files: { ...base, '/etc/apparmor.d/usr.bin.rootlesskit': profile } })).toMatchObject({ apparmorProfile: true });
       expect(await pre({ files: { ...base, '/etc/apparmor.d/rootlesskit': glob } })).toMatchObject({ apparmorProfile: true });
-      expect(await pre({ files: { ...base, '/etc/apparmor.d/rootlesskit': 'profile rootlesskit /usr/bin/rootlesskit {\n}\n' } })).toMatchObject({ apparmorProfile: false });
+      expect(await pre({ files: { ...base, '/etc/apparmor.d/rootlesskit': 'profile rootlesskit /usr/bin/rootlesskit {\n}\n' } })).toMatchObject({
+        apparmorProfile: false,
+      });
     });
 
-    it('the userns sysctls, and a runtime directory that is not the user\'s', async () => {
-      expect(await pre({ files: { '/proc/sys/kernel/unprivileged_userns_clone': '0\n', '/proc/sys/user/max_user_namespaces': '0\n', '/run/user/1000': dir({ uid: 0 }) } })).toMatchObject({ usernsClone: 0, maxUserNamespaces: 0, runtimeDir: 'not-owned' });
+    it("the userns sysctls, and a runtime directory that is not the user's", async () => {
+      expect(
+        await pre({
+          files: { '/proc/sys/kernel/unprivileged_userns_clone': '0\n', '/proc/sys/user/max_user_namespaces': '0\n', '/run/user/1000': dir({ uid: 0 }) },
+        }),
+      ).toMatchObject({ usernsClone: 0, maxUserNamespaces: 0, runtimeDir: 'not-owned' });
     });
 
     it('a new id range starts above every range given out', async () => {
@@ -227,10 +319,17 @@ describe('probeRootless', () => {
       expect(nextFreeSubid('', '')).toBe(100000);
     });
 
-    it('the latest attempt of a background start, from dockhook\'s log file', async () => {
-      const log = 'dockhook: starting /usr/bin/dockerd-rootless.sh at 2026-01-01T00:00:00.000Z\nold\ndockhook: starting /usr/bin/dockerd-rootless.sh at 2026-01-02T00:00:00.000Z\n[rootlesskit:parent] error: failed to setup UID/GID map: failed to compute uid/gid map: No subuid ranges found for user 1000 ("ada")\n';
-      const sys = fakeSystem({ ...ready, files: { ...ready.files, '/home/ada/.config/systemd/user/docker.service': '[Service]\n', '/home/ada/.local/state/dockhook/dockerd-rootless.log': log } });
-      expect((await probeRootless(sys, endpoint(), 100)).attempt).toEqual({ source: '/home/ada/.local/state/dockhook/dockerd-rootless.log', lines: [log.split('\n')[2], log.split('\n')[3]] });
+    it("the latest attempt of a background start, from dockhook's log file", async () => {
+      const log =
+        'dockhook: starting /usr/bin/dockerd-rootless.sh at 2026-01-01T00:00:00.000Z\nold\ndockhook: starting /usr/bin/dockerd-rootless.sh at 2026-01-02T00:00:00.000Z\n[rootlesskit:parent] error: failed to setup UID/GID map: failed to compute uid/gid map: No subuid ranges found for user 1000 ("ada")\n';
+      const sys = fakeSystem({
+        ...ready,
+        files: { ...ready.files, '/home/ada/.config/systemd/user/docker.service': '[Service]\n', '/home/ada/.local/state/dockhook/dockerd-rootless.log': log },
+      });
+      expect((await probeRootless(sys, endpoint(), 100)).attempt).toEqual({
+        source: '/home/ada/.local/state/dockhook/dockerd-rootless.log',
+        lines: [log.split('\n')[2], log.split('\n')[3]],
+      });
     });
   });
 
@@ -245,21 +344,41 @@ describe('probeRootless', () => {
       },
       pings: { 'unix:///run/user/1000/docker.sock': 'ok' },
     });
-    expect(await probeRootless(sys, endpoint(), 100)).toMatchObject({ socket: { outcome: 'ok' }, userUnit: true, contextHost: 'unix:///run/user/1000/docker.sock' });
+    expect(await probeRootless(sys, endpoint(), 100)).toMatchObject({
+      socket: { outcome: 'ok' },
+      userUnit: true,
+      contextHost: 'unix:///run/user/1000/docker.sock',
+    });
   });
 
   it("Debian's docker.io keeps the scripts outside PATH", async () => {
-    const sys = fakeSystem({ files: { '/usr/share/docker.io/contrib/dockerd-rootless-setuptool.sh': executable(), '/usr/share/docker.io/contrib/dockerd-rootless.sh': executable() } });
-    expect(await probeRootless(sys, endpoint(), 100)).toMatchObject({ setupTool: '/usr/share/docker.io/contrib/dockerd-rootless-setuptool.sh', rootlessScript: '/usr/share/docker.io/contrib/dockerd-rootless.sh' });
+    const sys = fakeSystem({
+      files: { '/usr/share/docker.io/contrib/dockerd-rootless-setuptool.sh': executable(), '/usr/share/docker.io/contrib/dockerd-rootless.sh': executable() },
+    });
+    expect(await probeRootless(sys, endpoint(), 100)).toMatchObject({
+      setupTool: '/usr/share/docker.io/contrib/dockerd-rootless-setuptool.sh',
+      rootlessScript: '/usr/share/docker.io/contrib/dockerd-rootless.sh',
+    });
   });
 
   it('nothing there: no tools, no ids, XDG_RUNTIME_DIR unset', async () => {
     const facts = await probeRootless(fakeSystem(), endpoint(), 100);
-    expect(facts).toMatchObject({ xdgRuntimeDir: null, socketPath: '/run/user/1000/docker.sock', setupTool: null, newuidmap: null, subuidCount: 0, subgidCount: 0, contextHost: null, userUnit: false });
+    expect(facts).toMatchObject({
+      xdgRuntimeDir: null,
+      socketPath: '/run/user/1000/docker.sock',
+      setupTool: null,
+      newuidmap: null,
+      subuidCount: 0,
+      subgidCount: 0,
+      contextHost: null,
+      userUnit: false,
+    });
   });
 
   it('a setup tool without its x bit is not a tool', async () => {
-    expect(await probeRootless(fakeSystem({ files: { '/usr/bin/dockerd-rootless-setuptool.sh': file('#!/bin/sh\n') } }), endpoint(), 100)).toMatchObject({ setupTool: null });
+    expect(await probeRootless(fakeSystem({ files: { '/usr/bin/dockerd-rootless-setuptool.sh': file('#!/bin/sh\n') } }), endpoint(), 100)).toMatchObject({
+      setupTool: null,
+    });
   });
 
   it('the configured rootless host wins over XDG_RUNTIME_DIR', async () => {
@@ -287,29 +406,51 @@ describe('probeEnvironment', () => {
   });
 
   it('WSL 2 and WSL 1, from /proc/version or WSL_DISTRO_NAME', async () => {
-    expect((await probeEnvironment(fakeSystem({ files: { '/proc/version': 'Linux version 5.15.90.1-microsoft-standard-WSL2\n' } }), endpoint(), 100)).wsl).toBe(2);
+    expect((await probeEnvironment(fakeSystem({ files: { '/proc/version': 'Linux version 5.15.90.1-microsoft-standard-WSL2\n' } }), endpoint(), 100)).wsl).toBe(
+      2,
+    );
     expect((await probeEnvironment(fakeSystem({ files: { '/proc/version': 'Linux version 4.4.0-19041-Microsoft\n' } }), endpoint(), 100)).wsl).toBe(1);
     expect((await probeEnvironment(fakeSystem({ env: { WSL_DISTRO_NAME: 'Ubuntu' } }), endpoint(), 100)).wsl).toBe(2);
   });
 
   it('docker from a snap, directly or through a link to snap itself', async () => {
-    expect((await probeEnvironment(fakeSystem({ env: { PATH: '/snap/bin:/usr/bin' }, files: { '/snap/bin/docker': executable() } }), endpoint(), 100)).snap).toBe(true);
-    expect((await probeEnvironment(fakeSystem({ files: { '/usr/local/bin/docker': symlink('/usr/bin/snap'), '/usr/bin/snap': executable() } }), endpoint(), 100)).snap).toBe(true);
+    expect(
+      (await probeEnvironment(fakeSystem({ env: { PATH: '/snap/bin:/usr/bin' }, files: { '/snap/bin/docker': executable() } }), endpoint(), 100)).snap,
+    ).toBe(true);
+    expect(
+      (await probeEnvironment(fakeSystem({ files: { '/usr/local/bin/docker': symlink('/usr/bin/snap'), '/usr/bin/snap': executable() } }), endpoint(), 100))
+        .snap,
+    ).toBe(true);
   });
 
   it('Docker Desktop: its socket dead, or only its context there', async () => {
     const dead = await probeEnvironment(fakeSystem({ files: { '/home/ada/.docker/desktop/docker.sock': socket({ uid: 1000 }) } }), endpoint(), 100);
     expect(dead.desktop).toEqual({ socketPath: '/home/ada/.docker/desktop/docker.sock', alive: false, context: false });
-    const alive = await probeEnvironment(fakeSystem({ files: { '/home/ada/.docker/desktop/docker.sock': socket({ uid: 1000 }) }, pings: { 'unix:///home/ada/.docker/desktop/docker.sock': 'ok' } }), endpoint(), 100);
+    const alive = await probeEnvironment(
+      fakeSystem({
+        files: { '/home/ada/.docker/desktop/docker.sock': socket({ uid: 1000 }) },
+        pings: { 'unix:///home/ada/.docker/desktop/docker.sock': 'ok' },
+      }),
+      endpoint(),
+      100,
+    );
     expect(alive.desktop?.alive).toBe(true);
-    const context = await probeEnvironment(fakeSystem({ files: { [`/home/ada/.docker/contexts/meta/${contextDirName('desktop-linux')}/meta.json`]: '{}' } }), endpoint(), 100);
+    const context = await probeEnvironment(
+      fakeSystem({ files: { [`/home/ada/.docker/contexts/meta/${contextDirName('desktop-linux')}/meta.json`]: '{}' } }),
+      endpoint(),
+      100,
+    );
     expect(context.desktop).toEqual({ socketPath: '/home/ada/.docker/desktop/docker.sock', alive: false, context: true });
   });
 
   it('colima, OrbStack, Rancher Desktop and podman sockets, alive or not', async () => {
     const sys = fakeSystem({
       env: { XDG_RUNTIME_DIR: '/run/user/1000' },
-      files: { '/home/ada/.colima/default/docker.sock': socket({ uid: 1000 }), '/home/ada/.rd/docker.sock': socket({ uid: 1000 }), '/run/user/1000/podman/podman.sock': socket({ uid: 1000 }) },
+      files: {
+        '/home/ada/.colima/default/docker.sock': socket({ uid: 1000 }),
+        '/home/ada/.rd/docker.sock': socket({ uid: 1000 }),
+        '/run/user/1000/podman/podman.sock': socket({ uid: 1000 }),
+      },
       pings: { 'unix:///home/ada/.rd/docker.sock': 'ok' },
     });
     expect((await probeEnvironment(sys, endpoint(), 100)).alternatives).toEqual([
@@ -321,8 +462,12 @@ describe('probeEnvironment', () => {
 });
 
 describe('probeInstall', () => {
-  it('dockerd in /usr/sbin, off a normal user\'s PATH, is still found', async () => {
-    expect(await probeInstall(fakeSystem({ files: { '/usr/sbin/dockerd': executable(), '/usr/bin/docker': executable() } }))).toEqual({ dockerd: '/usr/sbin/dockerd', dockerCli: '/usr/bin/docker', osRelease: null });
+  it("dockerd in /usr/sbin, off a normal user's PATH, is still found", async () => {
+    expect(await probeInstall(fakeSystem({ files: { '/usr/sbin/dockerd': executable(), '/usr/bin/docker': executable() } }))).toEqual({
+      dockerd: '/usr/sbin/dockerd',
+      dockerCli: '/usr/bin/docker',
+      osRelease: null,
+    });
   });
 
   it('PATH first', async () => {
@@ -350,13 +495,21 @@ describe('probeLogs', () => {
     const facts = await probeLogs(sys, 100);
     expect(facts.source).toBe('journalctl -u docker.service');
     expect(facts.attempt).toHaveLength(3);
-    expect(facts.lines).toEqual(['failed to start daemon: Error initializing network controller: iptables not found', 'docker.service: Start request repeated too quickly.']);
+    expect(facts.lines).toEqual([
+      'failed to start daemon: Error initializing network controller: iptables not found',
+      'docker.service: Start request repeated too quickly.',
+    ]);
     expect(facts.daemonJsonError).toBeNull();
     expect(sys.log.reads).not.toContain('/var/log/docker.log');
   });
 
   it('without systemd: /var/log/docker.log from its last start, and journalctl is never run', async () => {
-    const sys = fakeSystem({ files: { '/var/log/docker.log': 'time="1" level=info msg="Starting up"\nfailed to start daemon: old\ntime="2" level=info msg="Starting up"\nlevel=fatal msg="unable to configure the Docker daemon with file /etc/docker/daemon.json"\n' } });
+    const sys = fakeSystem({
+      files: {
+        '/var/log/docker.log':
+          'time="1" level=info msg="Starting up"\nfailed to start daemon: old\ntime="2" level=info msg="Starting up"\nlevel=fatal msg="unable to configure the Docker daemon with file /etc/docker/daemon.json"\n',
+      },
+    });
     const facts = await probeLogs(sys, 100);
     expect(facts.lines).toEqual(['level=fatal msg="unable to configure the Docker daemon with file /etc/docker/daemon.json"']);
     expect(facts.attempt.join('\n')).not.toMatch(/old/);
@@ -380,20 +533,48 @@ describe('probeLogs', () => {
   });
 
   it('a pid file: who holds the PID it names', async () => {
-    const sys = fakeSystem({ files: { '/var/log/docker.log': 'failed to start daemon: pid file found, ensure docker is not running or delete /var/run/docker.pid\n', '/var/run/docker.pid': '77\n' }, processes: [{ pid: 77, comm: 'sleep' }] });
+    const sys = fakeSystem({
+      files: {
+        '/var/log/docker.log': 'failed to start daemon: pid file found, ensure docker is not running or delete /var/run/docker.pid\n',
+        '/var/run/docker.pid': '77\n',
+      },
+      processes: [{ pid: 77, comm: 'sleep' }],
+    });
     expect((await probeLogs(sys, 100)).pidOwner).toEqual({ pid: 77, comm: 'sleep' });
   });
 
   it('a full disk: the free space of the nearest existing directory', async () => {
-    const sys = fakeSystem({ files: { '/var/log/docker.log': 'level=error msg="x" error="write /srv/docker/containerd/meta.db: no space left on device"\n', '/srv': dir() }, disks: { '/srv': { freeBytes: 0, totalBytes: 1 << 20 } } });
+    const sys = fakeSystem({
+      files: { '/var/log/docker.log': 'level=error msg="x" error="write /srv/docker/containerd/meta.db: no space left on device"\n', '/srv': dir() },
+      disks: { '/srv': { freeBytes: 0, totalBytes: 1 << 20 } },
+    });
     expect((await probeLogs(sys, 100)).diskFree).toEqual({ path: '/srv', freeBytes: 0, totalBytes: 1 << 20 });
-    const containerd = fakeSystem({ files: { '/var/log/docker.log': 'level=warning msg="x" error="write /srv/docker/containerd/daemon/meta.db: no space left on device"\n', '/srv/docker': dir() }, disks: { '/srv': { freeBytes: 0, totalBytes: 1 << 20 } } });
+    const containerd = fakeSystem({
+      files: {
+        '/var/log/docker.log': 'level=warning msg="x" error="write /srv/docker/containerd/daemon/meta.db: no space left on device"\n',
+        '/srv/docker': dir(),
+      },
+      disks: { '/srv': { freeBytes: 0, totalBytes: 1 << 20 } },
+    });
     expect((await probeLogs(containerd, 100)).diskFree?.path).toBe('/srv/docker');
   });
 
-  it('hosts beside -H: the unit\'s ExecStart, for the drop-in', async () => {
-    const journal = entry('unable to configure the Docker daemon with file /etc/docker/daemon.json: the following directives are specified both as a flag and in the configuration file: hosts: (from flag: [fd://], from file: [unix:///x])', 'a');
-    const sys = fakeSystem({ files: { '/run/systemd/system': dir() }, commands: [{ argv: JOURNAL, stdout: journal }, { argv: ['systemctl', 'show', '-p', 'ExecStart', '--value', 'docker.service'], stdout: '{ path=/usr/bin/dockerd ; argv[]=/usr/bin/dockerd -H fd:// --containerd=/run/containerd/containerd.sock ; ignore_errors=no ; start_time=[n/a] ; stop_time=[n/a] ; pid=0 ; code=(null) ; status=0/0 }\n' }] });
+  it("hosts beside -H: the unit's ExecStart, for the drop-in", async () => {
+    const journal = entry(
+      'unable to configure the Docker daemon with file /etc/docker/daemon.json: the following directives are specified both as a flag and in the configuration file: hosts: (from flag: [fd://], from file: [unix:///x])',
+      'a',
+    );
+    const sys = fakeSystem({
+      files: { '/run/systemd/system': dir() },
+      commands: [
+        { argv: JOURNAL, stdout: journal },
+        {
+          argv: ['systemctl', 'show', '-p', 'ExecStart', '--value', 'docker.service'],
+          stdout:
+            '{ path=/usr/bin/dockerd ; argv[]=/usr/bin/dockerd -H fd:// --containerd=/run/containerd/containerd.sock ; ignore_errors=no ; start_time=[n/a] ; stop_time=[n/a] ; pid=0 ; code=(null) ; status=0/0 }\n',
+        },
+      ],
+    });
     expect((await probeLogs(sys, 100)).execStart).toBe('/usr/bin/dockerd -H fd:// --containerd=/run/containerd/containerd.sock');
   });
 });
@@ -426,7 +607,16 @@ describe('gatherFacts: every probe together, each in its time bound', () => {
 
   it('a context that cannot be read: docker connects nowhere, even though the default socket answers', async () => {
     const sys = fakeSystem(healthy);
-    const run = await gatherFacts(sys, t, endpoint(DEFAULT_UNIX_HOST, { source: 'DOCKER_CONTEXT', context: 'nosuch', contextError: 'context "nosuch": context not found: /home/ada/.docker/contexts/meta/x/meta.json' }), 200);
+    const run = await gatherFacts(
+      sys,
+      t,
+      endpoint(DEFAULT_UNIX_HOST, {
+        source: 'DOCKER_CONTEXT',
+        context: 'nosuch',
+        contextError: 'context "nosuch": context not found: /home/ada/.docker/contexts/meta/x/meta.json',
+      }),
+      200,
+    );
     expect(run.facts.ping).toMatchObject({ outcome: 'error', detail: expect.stringContaining('context "nosuch": context not found') });
     expect(sys.log.pings).not.toContain(DEFAULT_UNIX_HOST);
     const diagnosis = diagnose(run.facts, { rootless: { prefer: 'auto', host: null }, disabledFixes: [] }, t);
@@ -457,7 +647,11 @@ describe('gatherFacts: every probe together, each in its time bound', () => {
   });
 
   it('a helper command that ignores its own bound is cut by the probe bound', async () => {
-    const sys = fakeSystem({ ...healthy, files: { ...healthy.files, '/run/systemd/system': dir() }, commands: [{ argv: ['systemctl', ...SHOW, 'docker.service', 'docker.socket'], hang: 'forever' }] });
+    const sys = fakeSystem({
+      ...healthy,
+      files: { ...healthy.files, '/run/systemd/system': dir() },
+      commands: [{ argv: ['systemctl', ...SHOW, 'docker.service', 'docker.socket'], hang: 'forever' }],
+    });
     const run = await gatherFacts(sys, t, endpoint(), 60);
     expect(run.facts.service).toBeNull();
     expect(run.reports.find((r) => r.id === 'service')?.detail).toBe('no answer in time (60 ms)');
@@ -465,18 +659,23 @@ describe('gatherFacts: every probe together, each in its time bound', () => {
 
   it('a probe that throws is reported as failed, with its message', async () => {
     const sys = fakeSystem(healthy);
-    sys.which = async () => { throw new Error('PATH exploded'); };
+    sys.which = async () => {
+      throw new Error('PATH exploded');
+    };
     const run = await gatherFacts(sys, t, endpoint(), 200);
     expect(run.facts.install).toBeNull();
     expect(run.reports.find((r) => r.id === 'install')).toMatchObject({ ok: false, detail: 'probe failed: PATH exploded' });
   });
 
   it('docker-machine leftovers in the environment are noted for unsetting', async () => {
-    const sys = fakeSystem({ ...healthy, env: { DOCKER_TLS_VERIFY: '1', DOCKER_CERT_PATH: '/home/ada/.docker/machine/certs', DOCKER_MACHINE_NAME: 'default' } });
+    const sys = fakeSystem({
+      ...healthy,
+      env: { DOCKER_TLS_VERIFY: '1', DOCKER_CERT_PATH: '/home/ada/.docker/machine/certs', DOCKER_MACHINE_NAME: 'default' },
+    });
     expect((await gatherFacts(sys, t, endpoint(), 200)).facts.tlsLeftovers).toEqual(['DOCKER_TLS_VERIFY', 'DOCKER_CERT_PATH', 'DOCKER_MACHINE_NAME']);
   });
 
-  it('the report speaks the reader\'s language', async () => {
+  it("the report speaks the reader's language", async () => {
     const run = await gatherFacts(fakeSystem({ ...healthy, pings: {} }), translator('zh'), endpoint(), 200);
     expect(run.reports.find((r) => r.id === 'ping')?.detail).toMatch(/连接被拒绝|拒绝/);
   });

@@ -132,7 +132,14 @@ function runCase(shell: Shell, c: Case, index: number | string): Outcome & { std
   const dir = join(T, 'cases', shell, String(index));
   mkdirSync(dir, { recursive: true });
   const files = { log: join(dir, 'log'), status: join(dir, 'status'), env: join(dir, 'env') };
-  const env: Record<string, string> = { ...baseEnv(homeFor(c)), DH_INIT: join(T, `init.${shell}`), DH_LOG: files.log, DH_STATUS: files.status, DH_ENV: files.env, DH_REDIRECT: c.stderr === 'devnull' ? 'devnull' : 'keep' };
+  const env: Record<string, string> = {
+    ...baseEnv(homeFor(c)),
+    DH_INIT: join(T, `init.${shell}`),
+    DH_LOG: files.log,
+    DH_STATUS: files.status,
+    DH_ENV: files.env,
+    DH_REDIRECT: c.stderr === 'devnull' ? 'devnull' : 'keep',
+  };
   if (c.dockerStatus !== undefined) env.DH_DOCKER_STATUS = String(c.dockerStatus);
   if (c.dockhookStatus !== undefined) env.DH_DOCKHOOK_STATUS = String(c.dockhookStatus);
   if (c.broken) env.DH_DOCKHOOK_BROKEN = '1';
@@ -147,11 +154,17 @@ function runCase(shell: Shell, c: Case, index: number | string): Outcome & { std
   // The pid file beside $XDG_RUNTIME_DIR/docker.sock: our dockerd-named process, or this test's own pid.
   writeFileSync(join(T, 'run', 'docker.pid'), `${c.pidFile ? dockerd?.pid : process.pid}\n`);
   const command = [...SHELL_ARGV[shell], join(T, `driver.${shell}`), ...c.argv];
-  const result = c.stderr === 'tty'
-    ? spawnSync('script', ['-qec', command.map(sh).join(' '), '/dev/null'], { env, input: '', encoding: 'utf8', timeout: 20_000 })
-    : spawnSync(command[0]!, command.slice(1), { env, input: '', encoding: 'utf8', timeout: 20_000 });
+  const result =
+    c.stderr === 'tty'
+      ? spawnSync('script', ['-qec', command.map(sh).join(' '), '/dev/null'], { env, input: '', encoding: 'utf8', timeout: 20_000 })
+      : spawnSync(command[0]!, command.slice(1), { env, input: '', encoding: 'utf8', timeout: 20_000 });
   if (!existsSync(files.status)) throw new Error(`${shell} ${c.name}: the driver did not finish (exit ${result.status})\n${result.stdout}\n${result.stderr}`);
-  const calls = existsSync(files.log) ? readFileSync(files.log, 'utf8').split('\n').filter(Boolean).map((line) => line.split('\x1f')) : [];
+  const calls = existsSync(files.log)
+    ? readFileSync(files.log, 'utf8')
+        .split('\n')
+        .filter(Boolean)
+        .map((line) => line.split('\x1f'))
+    : [];
   const envText = readFileSync(files.env, 'utf8');
   const seen: Record<string, string | null> = {};
   for (const name of WATCHED) {
@@ -173,7 +186,7 @@ function expected(c: Case): Outcome {
   const home = env.HOME ?? '/';
   const docker = ['docker', ...c.argv];
   const dockerStatus = c.dockerStatus ?? 0;
-  const dockhookStatus = c.broken ? 127 : c.dockhookStatus ?? 0;
+  const dockhookStatus = c.broken ? 127 : (c.dockhookStatus ?? 0);
   const before: Record<string, string | null> = Object.fromEntries(WATCHED.map((n) => [n, env[n] ?? null]));
   const after = (calledDockhook: boolean) => {
     if (!calledDockhook || !c.handback || c.broken) return before;
@@ -187,12 +200,24 @@ function expected(c: Case): Outcome {
   };
   if (env.DOCKHOOK_DISABLE) return { calls: [docker], status: dockerStatus, env: before };
 
-  const endpoint = resolveEndpoint({ argv: c.argv, env, home, readFile: (path) => { try { return readFileSync(path, 'utf8'); } catch { return null; } } });
+  const endpoint = resolveEndpoint({
+    argv: c.argv,
+    env,
+    home,
+    readFile: (path) => {
+      try {
+        return readFileSync(path, 'utf8');
+      } catch {
+        return null;
+      }
+    },
+  });
   const flags = parseGlobalFlags(c.argv);
   const socket = unixSocketPath(endpoint.url);
   // The shell judges only a unix socket chosen by DOCKER_HOST or the default; a flag, a context,
   // another config directory or another scheme it leaves to docker.
-  const cannotJudge = endpoint.source === 'flag' || endpoint.source === 'context' || endpoint.source === 'DOCKER_CONTEXT' || flags.config !== null || socket === null;
+  const cannotJudge =
+    endpoint.source === 'flag' || endpoint.source === 'context' || endpoint.source === 'DOCKER_CONTEXT' || flags.config !== null || socket === null;
   const usable = socket !== null && isWritableSocket(socket);
   if (cannotJudge || usable) {
     const tty = c.stderr === 'tty';
@@ -220,8 +245,12 @@ function expected(c: Case): Outcome {
 
 /** The pid file beside the system socket, or beside $XDG_RUNTIME_DIR/docker.sock, names a live dockerd. */
 function daemonVisiblyUp(socket: string, env: Record<string, string | undefined>): boolean {
-  const pidFile = socket === '/var/run/docker.sock' || socket === '/run/docker.sock' ? '/var/run/docker.pid'
-    : env.XDG_RUNTIME_DIR && socket === `${env.XDG_RUNTIME_DIR}/docker.sock` ? `${env.XDG_RUNTIME_DIR}/docker.pid` : null;
+  const pidFile =
+    socket === '/var/run/docker.sock' || socket === '/run/docker.sock'
+      ? '/var/run/docker.pid'
+      : env.XDG_RUNTIME_DIR && socket === `${env.XDG_RUNTIME_DIR}/docker.sock`
+        ? `${env.XDG_RUNTIME_DIR}/docker.pid`
+        : null;
   if (pidFile === null) return false;
   try {
     const pid = readFileSync(pidFile, 'utf8').split('\n')[0] ?? '';
@@ -246,15 +275,43 @@ const dead = () => `unix://${T}/missing.sock`;
 
 // Built lazily: the paths live under T, made in beforeAll.
 function cases(): Case[] {
-  const handback = ['set DOCKER_HOST unix:///run/user/1000/docker.sock', 'unset DOCKER_CONTEXT', 'set DOCKER_CERT_PATH /a path/with spaces', 'set DOCKHOOK_TEST_INTRUDER x', 'set BASH_ENV /tmp/evil', 'export DOCKER_TLS=1', 'set'];
+  const handback = [
+    'set DOCKER_HOST unix:///run/user/1000/docker.sock',
+    'unset DOCKER_CONTEXT',
+    'set DOCKER_CERT_PATH /a path/with spaces',
+    'set DOCKHOOK_TEST_INTRUDER x',
+    'set BASH_ENV /tmp/evil',
+    'export DOCKER_TLS=1',
+    'set',
+  ];
   return [
     { name: 'DOCKER_HOST on a usable socket', argv: ['ps'], env: { DOCKER_HOST: live() } },
-    { name: 'usable socket, docker fails, at a terminal: check', argv: ['ps', '-a'], env: { DOCKER_HOST: live() }, stderr: 'tty', dockerStatus: 1, dockhookStatus: 0 },
-    { name: 'usable socket, docker exits 125, at a terminal: check', argv: ['run', 'x'], env: { DOCKER_HOST: live() }, stderr: 'tty', dockerStatus: 125, dockhookStatus: 125 },
+    {
+      name: 'usable socket, docker fails, at a terminal: check',
+      argv: ['ps', '-a'],
+      env: { DOCKER_HOST: live() },
+      stderr: 'tty',
+      dockerStatus: 1,
+      dockhookStatus: 0,
+    },
+    {
+      name: 'usable socket, docker exits 125, at a terminal: check',
+      argv: ['run', 'x'],
+      env: { DOCKER_HOST: live() },
+      stderr: 'tty',
+      dockerStatus: 125,
+      dockhookStatus: 125,
+    },
     { name: 'usable socket, docker fails with 2: nothing to ask', argv: ['ps'], env: { DOCKER_HOST: live() }, stderr: 'tty', dockerStatus: 2 },
     { name: 'usable socket, docker fails in a script: no check', argv: ['ps'], env: { DOCKER_HOST: live() }, dockerStatus: 1 },
     { name: 'DOCKER_HOST on a missing socket: exec', argv: ['ps'], env: { DOCKER_HOST: dead() }, dockhookStatus: 3 },
-    { name: 'missing socket, stderr to /dev/null (completion): docker alone', argv: ['ps', '--format', '{{.Names}}'], env: { DOCKER_HOST: dead() }, stderr: 'devnull', dockerStatus: 1 },
+    {
+      name: 'missing socket, stderr to /dev/null (completion): docker alone',
+      argv: ['ps', '--format', '{{.Names}}'],
+      env: { DOCKER_HOST: dead() },
+      stderr: 'devnull',
+      dockerStatus: 1,
+    },
     { name: 'missing socket at a terminal: exec', argv: ['ps'], env: { DOCKER_HOST: dead() }, stderr: 'tty' },
     { name: 'DOCKER_HOST on a regular file: exec', argv: ['ps'], env: { DOCKER_HOST: `unix://${T}/not-a-socket` } },
     { name: 'DOCKER_HOST tcp://', argv: ['ps'], env: { DOCKER_HOST: 'tcp://127.0.0.1:9' }, dockerStatus: 1 },
@@ -281,15 +338,51 @@ function cases(): Case[] {
     { name: '-H after the subcommand is not a global flag', argv: ['ps', '-H', 'tcp://x'], env: { DOCKER_HOST: dead() } },
     { name: 'DOCKHOOK_DISABLE=1', argv: ['ps'], env: { DOCKER_HOST: dead(), DOCKHOOK_DISABLE: '1' }, dockerStatus: 1 },
     { name: 'DOCKHOOK_DISABLE set but empty', argv: ['ps'], env: { DOCKER_HOST: dead(), DOCKHOOK_DISABLE: '' } },
-    { name: 'arguments with spaces, quotes and globs pass verbatim', argv: ['run', '--rm', 'a b', "it's", '$HOME', '*', '', '-'], env: { DOCKER_HOST: dead() } },
+    {
+      name: 'arguments with spaces, quotes and globs pass verbatim',
+      argv: ['run', '--rm', 'a b', "it's", '$HOME', '*', '', '-'],
+      env: { DOCKER_HOST: dead() },
+    },
     { name: 'hand-back after exec: only the allowed names', argv: ['ps'], env: { DOCKER_HOST: dead(), DOCKER_CONTEXT: 'old' }, handback },
     { name: 'a dockhook that cannot run: docker runs anyway, with its own status', argv: ['ps'], env: { DOCKER_HOST: dead() }, dockerStatus: 4, broken: true },
-    { name: 'a dockhook that cannot run after docker failed: docker\'s status stands', argv: ['ps'], env: { DOCKER_HOST: live() }, stderr: 'tty', dockerStatus: 1, broken: true },
-    { name: 'the rootless daemon visibly up (its pid file names a dockerd): nothing to ask', argv: ['ps'], env: { DOCKER_HOST: `unix://${T}/run/docker.sock` }, stderr: 'tty', dockerStatus: 1, pidFile: true },
-    { name: 'a pid file naming a process that is not dockerd: ask', argv: ['ps'], env: { DOCKER_HOST: `unix://${T}/run/docker.sock` }, stderr: 'tty', dockerStatus: 1 },
+    {
+      name: "a dockhook that cannot run after docker failed: docker's status stands",
+      argv: ['ps'],
+      env: { DOCKER_HOST: live() },
+      stderr: 'tty',
+      dockerStatus: 1,
+      broken: true,
+    },
+    {
+      name: 'the rootless daemon visibly up (its pid file names a dockerd): nothing to ask',
+      argv: ['ps'],
+      env: { DOCKER_HOST: `unix://${T}/run/docker.sock` },
+      stderr: 'tty',
+      dockerStatus: 1,
+      pidFile: true,
+    },
+    {
+      name: 'a pid file naming a process that is not dockerd: ask',
+      argv: ['ps'],
+      env: { DOCKER_HOST: `unix://${T}/run/docker.sock` },
+      stderr: 'tty',
+      dockerStatus: 1,
+    },
     { name: 'hand-back after check', argv: ['ps'], env: { DOCKER_HOST: live() }, stderr: 'tty', dockerStatus: 1, handback },
-    { name: 'through sg: stderr to /dev/null (completion) runs docker with the group, arguments verbatim', argv: ['images', '--format', '{{.Repository}}', "it's", '$HOME', '*', ''], env: { DOCKER_HOST: dead(), DOCKHOOK_GROUP: 'docker', DH_ID_GROUPS: 'me docker' }, stderr: 'devnull', dockerStatus: 3 },
-    { name: 'through sg, but not in the docker group in the database: plain docker (sg would ask for a password)', argv: ['ps'], env: { DOCKER_HOST: dead(), DOCKHOOK_GROUP: 'docker', DH_ID_GROUPS: 'me wheel' }, stderr: 'devnull', dockerStatus: 1 },
+    {
+      name: 'through sg: stderr to /dev/null (completion) runs docker with the group, arguments verbatim',
+      argv: ['images', '--format', '{{.Repository}}', "it's", '$HOME', '*', ''],
+      env: { DOCKER_HOST: dead(), DOCKHOOK_GROUP: 'docker', DH_ID_GROUPS: 'me docker' },
+      stderr: 'devnull',
+      dockerStatus: 3,
+    },
+    {
+      name: 'through sg, but not in the docker group in the database: plain docker (sg would ask for a password)',
+      argv: ['ps'],
+      env: { DOCKER_HOST: dead(), DOCKHOOK_GROUP: 'docker', DH_ID_GROUPS: 'me wheel' },
+      stderr: 'devnull',
+      dockerStatus: 1,
+    },
   ];
 }
 
@@ -337,30 +430,38 @@ describeShells('the shell integrations agree', () => {
     const c = cases()[index]!;
     writeFileSync(join(T, 'run', 'docker.pid'), `${c.pidFile ? dockerd?.pid : process.pid}\n`);
     const want = expected(c);
-    const got = Object.fromEntries(SHELLS.map((shell) => {
-      const { stderr: _stderr, ...outcome } = runCase(shell, c, index);
-      return [shell, outcome];
-    }));
+    const got = Object.fromEntries(
+      SHELLS.map((shell) => {
+        const { stderr: _stderr, ...outcome } = runCase(shell, c, index);
+        return [shell, outcome];
+      }),
+    );
     expect(got.bash, 'bash against endpoint.ts').toEqual(want);
     expect(got.zsh, 'zsh against bash').toEqual(got.bash);
     expect(got.fish, 'fish against bash').toEqual(got.bash);
   });
 
-  it.each([['C.UTF-8', 'dockhook: could not run (status 127); running docker without it\n'], ['zh_CN.UTF-8', 'dockhook: 无法运行（状态 127）；改为直接运行 docker\n']])(
-    'a dockhook that cannot run is said in the same words by all three shells (LANG=%s)',
-    (lang, line) => {
-      const c: Case = { name: 'broken', argv: ['ps'], env: { DOCKER_HOST: dead(), LANG: lang }, dockerStatus: 3, broken: true };
-      for (const shell of SHELLS) expect(runCase(shell, c, `broken-${lang}`).stderr, shell).toBe(line);
-    },
-  );
+  it.each([
+    ['C.UTF-8', 'dockhook: could not run (status 127); running docker without it\n'],
+    ['zh_CN.UTF-8', 'dockhook: 无法运行（状态 127）；改为直接运行 docker\n'],
+  ])('a dockhook that cannot run is said in the same words by all three shells (LANG=%s)', (lang, line) => {
+    const c: Case = { name: 'broken', argv: ['ps'], env: { DOCKER_HOST: dead(), LANG: lang }, dockerStatus: 3, broken: true };
+    for (const shell of SHELLS) expect(runCase(shell, c, `broken-${lang}`).stderr, shell).toBe(line);
+  });
 
-  it('bin/dockhook with its bundle missing says so in the reader\'s language, and runs docker', () => {
+  it("bin/dockhook with its bundle missing says so in the reader's language, and runs docker", () => {
     const root = join(T, 'launcher');
     mkdirSync(join(root, 'bin'), { recursive: true });
     writeFileSync(join(root, 'bin', 'dockhook'), readFileSync(join(ROOT, 'bin', 'dockhook')), { mode: 0o755 });
-    for (const [lang, line] of [['C.UTF-8', 'cannot run (node or'], ['zh_CN.UTF-8', '无法运行（缺少 node 或']] as const) {
+    for (const [lang, line] of [
+      ['C.UTF-8', 'cannot run (node or'],
+      ['zh_CN.UTF-8', '无法运行（缺少 node 或'],
+    ] as const) {
       const log = join(root, `log.${lang}`);
-      const result = spawnSync(join(root, 'bin', 'dockhook'), ['exec', '--', 'ps'], { env: { ...baseEnv(join(T, 'homes', 'none')), LANG: lang, DH_LOG: log, DH_DOCKER_STATUS: '5' }, encoding: 'utf8' });
+      const result = spawnSync(join(root, 'bin', 'dockhook'), ['exec', '--', 'ps'], {
+        env: { ...baseEnv(join(T, 'homes', 'none')), LANG: lang, DH_LOG: log, DH_DOCKER_STATUS: '5' },
+        encoding: 'utf8',
+      });
       expect(result.stderr).toContain(`dockhook: ${line}`);
       expect(result.status).toBe(5);
       expect(readFileSync(log, 'utf8')).toBe('docker\x1fps\n');

@@ -12,14 +12,66 @@ export type Language = 'en' | 'zh';
 // brace is text.
 
 type Letter =
-  | 'a' | 'b' | 'c' | 'd' | 'e' | 'f' | 'g' | 'h' | 'i' | 'j' | 'k' | 'l' | 'm' | 'n' | 'o' | 'p' | 'q' | 'r' | 's' | 't' | 'u' | 'v' | 'w' | 'x' | 'y' | 'z'
-  | 'A' | 'B' | 'C' | 'D' | 'E' | 'F' | 'G' | 'H' | 'I' | 'J' | 'K' | 'L' | 'M' | 'N' | 'O' | 'P' | 'Q' | 'R' | 'S' | 'T' | 'U' | 'V' | 'W' | 'X' | 'Y' | 'Z';
+  | 'a'
+  | 'b'
+  | 'c'
+  | 'd'
+  | 'e'
+  | 'f'
+  | 'g'
+  | 'h'
+  | 'i'
+  | 'j'
+  | 'k'
+  | 'l'
+  | 'm'
+  | 'n'
+  | 'o'
+  | 'p'
+  | 'q'
+  | 'r'
+  | 's'
+  | 't'
+  | 'u'
+  | 'v'
+  | 'w'
+  | 'x'
+  | 'y'
+  | 'z'
+  | 'A'
+  | 'B'
+  | 'C'
+  | 'D'
+  | 'E'
+  | 'F'
+  | 'G'
+  | 'H'
+  | 'I'
+  | 'J'
+  | 'K'
+  | 'L'
+  | 'M'
+  | 'N'
+  | 'O'
+  | 'P'
+  | 'Q'
+  | 'R'
+  | 'S'
+  | 'T'
+  | 'U'
+  | 'V'
+  | 'W'
+  | 'X'
+  | 'Y'
+  | 'Z';
 type IsName<S extends string> = S extends `${Letter}${infer Rest}` ? (Rest extends '' ? true : IsName<Rest>) : false;
 
 /** The placeholder names in a template literal type, e.g. 'a {x} b {y}' → 'x' | 'y'. */
 export type PlaceholderNames<S extends string> = S extends `${string}{${infer After}`
   ? After extends `${infer Name}}${infer Rest}`
-    ? IsName<Name> extends true ? Name | PlaceholderNames<Rest> : PlaceholderNames<After>
+    ? IsName<Name> extends true
+      ? Name | PlaceholderNames<Rest>
+      : PlaceholderNames<After>
     : never
   : never;
 
@@ -33,7 +85,9 @@ export type ParamArgs<K extends MessageId> = [ParamNames<K>] extends [never] ? [
 export type Translate = <K extends MessageId>(id: K, ...params: ParamArgs<K>) => string;
 
 /** A message chosen now and worded later (errors, config problems): an id with its parameters. */
-export type Message = { [K in MessageId]: [ParamNames<K>] extends [never] ? { id: K; params?: Record<string, never> } : { id: K; params: ParamsOf<K> } }[MessageId];
+export type Message = {
+  [K in MessageId]: [ParamNames<K>] extends [never] ? { id: K; params?: Record<string, never> } : { id: K; params: ParamsOf<K> };
+}[MessageId];
 
 /** Builds a Message with the same checks as a call of Translate. */
 export function message<K extends MessageId>(id: K, ...params: ParamArgs<K>): Message {

@@ -9,7 +9,8 @@ export const zh = {
   'cause.service-stopped': 'Docker 服务已安装，但处于停止状态（{state}）。',
   'cause.service-failed': 'Docker 服务尝试启动，但启动失败。',
   'cause.socket-permission': '{user} 无权打开 Docker 套接字 {path}：该套接字属于 {group} 用户组，而 {user} 不在该组中。',
-  'cause.socket-path-blocked': '{user} 无法访问 Docker 套接字 {path}：途经的目录 {dir} 属于 {owner}（权限 {mode}），{user} 无权进入该目录，因此加入 docker 用户组也无济于事。',
+  'cause.socket-path-blocked':
+    '{user} 无法访问 Docker 套接字 {path}：途经的目录 {dir} 属于 {owner}（权限 {mode}），{user} 无权进入该目录，因此加入 docker 用户组也无济于事。',
   'cause.group-not-active': '{user} 已被加入 {group} 用户组，但当前登录会话是在此之前开始的。',
   'cause.rootless-host-unset': '{user} 的 rootless Docker 守护进程正在 {rootless} 上运行，但 docker 指向的是 {url}。',
   'cause.rootless-failed': '已为 {user} 配置 rootless Docker，但其守护进程启动失败。',
@@ -37,7 +38,8 @@ export const zh = {
   'reason.rootless-no-runtime-dir': '当前会话没有自己的运行时目录（XDG_RUNTIME_DIR 未设置；没有 systemd 时，登录不会为 {user} 设置它）',
   'reason.rootless-runtime-dir': '它的运行时目录 {dir} 不存在，或者不属于 {user}',
   'reason.rootless-userns-disabled': '内核不允许非特权用户创建用户命名空间（{sysctl}）',
-  'reason.rootless-apparmor': 'AppArmor 只允许有配置文件的程序创建用户命名空间（kernel.apparmor_restrict_unprivileged_userns=1），而 {rootlesskit} 没有配置文件',
+  'reason.rootless-apparmor':
+    'AppArmor 只允许有配置文件的程序创建用户命名空间（kernel.apparmor_restrict_unprivileged_userns=1），而 {rootlesskit} 没有配置文件',
   'reason.rootless-newuidmap-missing': '没有安装 {tool}',
   'reason.rootless-newuidmap-failed': '{tool} 执行失败：{detail}',
   'reason.rootless-subid-none': '{user} 在 /etc/subuid 和 /etc/subgid 中没有从属 ID 范围',
@@ -122,7 +124,8 @@ export const zh = {
   'evidence.group-missing': '本机上没有 docker 用户组',
   'evidence.rootless-alive': '{url} 上有 rootless 守护进程响应',
   'evidence.rootless-setup': '已配置 rootless Docker：{what}',
-  'evidence.rootless-prereqs': 'rootless 前置条件：newuidmap {newuidmap}，newgidmap {newgidmap}，/etc/subuid {subuid} 个 ID，/etc/subgid {subgid} 个 ID，配置工具 {tool}',
+  'evidence.rootless-prereqs':
+    'rootless 前置条件：newuidmap {newuidmap}，newgidmap {newgidmap}，/etc/subuid {subuid} 个 ID，/etc/subgid {subgid} 个 ID，配置工具 {tool}',
   'evidence.rootless-force': '{user} 对系统套接字有写权限，因此配置工具需要加上 --force',
   'evidence.startup-line': '{path} 第 {line} 行设置了它：{text}（删掉这一行，否则新开的 shell 还会带上它）',
   'evidence.docker-host': 'DOCKER_HOST={value}',
@@ -153,7 +156,8 @@ export const zh = {
   'fix.validate-daemon-json': '修正 {path}（Engine 23 及以上版本可用 `dockerd --validate --config-file {path}` 检查）',
   'fix.edit-daemon-json-at': '修改 {path} 第 {line} 行第 {column} 列',
   'fix.rootless-login': '通过登录管理器以 {user} 身份登录（`ssh {user}@localhost` 或 `sudo machinectl shell {user}@`），不要用 `su` 或 `sudo -i`',
-  'fix.rootless-after-login': '改用 rootless Docker（无需等同 root 的用户组）：通过登录管理器以 {user} 身份登录（`ssh {user}@localhost` 或 `sudo machinectl shell {user}@`），不要用 `su` 或 `sudo -i`，然后在那里运行 `dockhook fix` 完成设置',
+  'fix.rootless-after-login':
+    '改用 rootless Docker（无需等同 root 的用户组）：通过登录管理器以 {user} 身份登录（`ssh {user}@localhost` 或 `sudo machinectl shell {user}@`），不要用 `su` 或 `sudo -i`，然后在那里运行 `dockhook fix` 完成设置',
   'fix.rootless-first-step': '改用 rootless Docker（无需等同 root 的用户组），第一步：{step}',
   'fix.rootless-runtime-dir': '把 {dir} 设为此 shell 的运行时目录（属于你，权限 0700；没有 systemd 时，登录不会设置 XDG_RUNTIME_DIR）',
   'fix.rootless-runtime-dir-make': '为 {user} 创建 {dir}（权限 0700），并设为此 shell 的运行时目录（没有 systemd 时，登录不会创建它）',
@@ -207,7 +211,8 @@ export const zh = {
   'fix.install-engine': '用 {distro} 的软件包安装 Docker Engine（其他安装方式：https://docs.docker.com/engine/install/）',
   'fix.install-docker': '安装 Docker Engine：https://docs.docker.com/engine/install/',
   'fix.check-remote': '检查 {url} 是否已启动，以及能否从本机访问',
-  'fix.ask-dir-owner': '只有 {owner} 和 root 能进入 {dir}：请以 {owner} 身份使用该守护进程，或请 {owner} 允许 {user} 通过（例如 `setfacl -m u:{user}:x {dir}`）；加入 docker 用户组并不能解决此问题',
+  'fix.ask-dir-owner':
+    '只有 {owner} 和 root 能进入 {dir}：请以 {owner} 身份使用该守护进程，或请 {owner} 允许 {user} 通过（例如 `setfacl -m u:{user}:x {dir}`）；加入 docker 用户组并不能解决此问题',
 
   // --- the prompt and its neighbours ---
   'prompt.header': 'dockhook: {summary}',
@@ -327,7 +332,8 @@ export const zh = {
   'config.bad-retry': 'retry 必须是 true 或 false（实际为 {got}）；改用 true',
   'config.bad-rootless': 'rootless 必须是一个对象；改用默认值',
   'config.bad-rootless-host': 'rootless.host 必须是 unix:///路径 形式的 URL（实际为 {got}）；已忽略',
-  'config.bad-sudo': 'sudo 只能是 sudo、doas、run0 或 pkexec（PATH 中的程序名或绝对路径），且只能带它们的普通选项，例如 ["doas"] 或 ["sudo", "-E"]（实际为 {got}）；改用 ["sudo"]',
+  'config.bad-sudo':
+    'sudo 只能是 sudo、doas、run0 或 pkexec（PATH 中的程序名或绝对路径），且只能带它们的普通选项，例如 ["doas"] 或 ["sudo", "-E"]（实际为 {got}）；改用 ["sudo"]',
   'config.bad-timeout': 'probeTimeoutMs 必须是 50 到 30000 之间的数字（实际为 {got}）；改用 {fallback}',
   'config.bad-start-timeout': 'startTimeoutMs 必须是 1000 到 600000 之间的数字（实际为 {got}）；改用 {fallback}',
   'config.bad-disabled': 'disabledFixes 必须是修复 id 的列表；已忽略',
@@ -363,39 +369,46 @@ export const zh = {
   'help.opt.help': '显示本帮助',
   'help.opt.env-out': '把环境变量改动交回给 shell 函数的文件',
   'help.doctor.about': '检查本机：每项探测、原因及修复方法',
-  'help.doctor.description': '探测 docker 当前会使用的端点（DOCKER_HOST、DOCKER_CONTEXT、当前上下文或默认套接字），然后列出每项探测结果、原因及其证据，以及附带确切命令的修复方法。不需要守护进程在运行，也不做任何改动。',
+  'help.doctor.description':
+    '探测 docker 当前会使用的端点（DOCKER_HOST、DOCKER_CONTEXT、当前上下文或默认套接字），然后列出每项探测结果、原因及其证据，以及附带确切命令的修复方法。不需要守护进程在运行，也不做任何改动。',
   'help.opt.doctor-json': '输出一个 JSON 对象：`endpoint`、`reachable`、`probes`、`diagnosis`',
   'help.opt.doctor-logs': '同时输出守护进程最近一次启动尝试的完整日志',
   'help.ex.doctor': '完整报告',
   'help.ex.doctor-json': '只输出原因 id',
   'help.ex.doctor-logs': '报告以及启动失败时的日志',
   'help.fix.about': '诊断，然后给出修复方法，经确认后执行',
-  'help.fix.description': '像 doctor 一样诊断，列出修复方法及其确切命令，并在终端上询问后才执行第一项。把你加入 docker 用户组等同于授予 root 权限：没有明确的确认，绝不会执行。',
+  'help.fix.description':
+    '像 doctor 一样诊断，列出修复方法及其确切命令，并在终端上询问后才执行第一项。把你加入 docker 用户组等同于授予 root 权限：没有明确的确认，绝不会执行。',
   'help.opt.fix-yes': '不询问，直接执行第一项修复（加入 docker 用户组除外）',
   'help.opt.fix-dry-run': '只显示诊断和修复方法；不运行任何命令，不做任何改动',
   'help.ex.fix': '改动任何东西之前都会先询问',
   'help.ex.fix-dry-run': '看看会做什么，但不去做',
   'help.init.about': '输出用于 shell 启动文件的集成脚本',
-  'help.init.description': '输出 bash、zsh 或 fish 的集成脚本。它定义一个 `docker` 函数：运行真正的 docker，只有在 docker 无法连接其守护进程时才询问 dockhook。输出脚本不启动 Node，因此几乎不增加新 shell 的启动时间。',
+  'help.init.description':
+    '输出 bash、zsh 或 fish 的集成脚本。它定义一个 `docker` 函数：运行真正的 docker，只有在 docker 无法连接其守护进程时才询问 dockhook。输出脚本不启动 Node，因此几乎不增加新 shell 的启动时间。',
   'help.ex.init-bash': '写入 ~/.bashrc',
   'help.ex.init-zsh': '写入 ~/.zshrc',
   'help.ex.init-fish': '写入 ~/.config/fish/config.fish',
   'help.classify.about': '标准输入中的文本是否包含守护进程连接错误？',
-  'help.classify.description': '从标准输入读取文本（docker 的错误输出、CI 日志），判断其中是否有连接 Docker 守护进程的错误、属于哪一类，以及其中提到的端点。不做任何探测。',
+  'help.classify.description':
+    '从标准输入读取文本（docker 的错误输出、CI 日志），判断其中是否有连接 Docker 守护进程的错误、属于哪一类，以及其中提到的端点。不做任何探测。',
   'help.opt.classify-json': '输出一个 JSON 对象：`match`、`kind`、`endpoint`',
   'help.ex.classify': '判断 docker 刚才的输出',
   'help.ex.classify-json': '以 JSON 给出结论',
   'help.config.about': '显示当前生效的配置及其来源文件',
-  'help.config.description': '显示套用默认值并经过检查后的配置，以及读取它的文件：$XDG_CONFIG_HOME/dockhook/config.{json,yaml,yml}、~/.dockhookrc（以及 .json、.yaml、.yml），或 DOCKHOOK_CONFIG 指定的文件。当前目录中的文件永远不会被读取。',
+  'help.config.description':
+    '显示套用默认值并经过检查后的配置，以及读取它的文件：$XDG_CONFIG_HOME/dockhook/config.{json,yaml,yml}、~/.dockhookrc（以及 .json、.yaml、.yml），或 DOCKHOOK_CONFIG 指定的文件。当前目录中的文件永远不会被读取。',
   'help.opt.config-json': '输出一个 JSON 对象：`path`、`config`、`problems`',
   'help.ex.config': '当前生效的配置',
   'help.ex.config-explicit': '使用某个文件之前先检查它',
   'help.exec.about': '运行 docker；无法连接守护进程时诊断、修复并重新运行',
-  'help.exec.description': '用这些参数运行真正的 docker：标准输入和标准输出原样不动，错误输出逐字节转发并加以监视。docker 无法连接其守护进程时，dockhook 进行诊断，在终端上给出修复方法，并重新运行命令。dockhook 自己的所有输出都写到标准错误。shell 函数会替你调用它。',
+  'help.exec.description':
+    '用这些参数运行真正的 docker：标准输入和标准输出原样不动，错误输出逐字节转发并加以监视。docker 无法连接其守护进程时，dockhook 进行诊断，在终端上给出修复方法，并重新运行命令。dockhook 自己的所有输出都写到标准错误。shell 函数会替你调用它。',
   'help.ex.exec': '在 dockhook 监视下运行 `docker ps -a`',
   'help.ex.exec-help': 'docker 自己的帮助',
   'help.check.about': 'docker 自行运行失败之后：守护进程是否无法连接？',
-  'help.check.description': 'shell 函数直接运行了 docker，而它失败了。如果守护进程没有响应，就像 exec 一样诊断、给出修复方法并重新运行命令；如果守护进程有响应，则什么也不说，返回传入的状态。只写标准错误。',
+  'help.check.description':
+    'shell 函数直接运行了 docker，而它失败了。如果守护进程没有响应，就像 exec 一样诊断、给出修复方法并重新运行命令；如果守护进程有响应，则什么也不说，返回传入的状态。只写标准错误。',
   'help.opt.check-status': 'docker 的退出状态，没有修复时原样返回（默认 1）',
   'help.ex.check': '`docker ps` 失败后 shell 函数运行的命令',
   'help.help.about': '显示本帮助，或某个命令的帮助',
