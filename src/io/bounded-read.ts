@@ -31,9 +31,31 @@ export interface ReadOptions {
   tail?: boolean;
 }
 
+/** What to read, once fstat has spoken: a refusal, or the offset and the buffer to fill. */
+function readPlan(path: string, info: fs.Stats, limit: number, tail: boolean): { start: number; buffer: Buffer } | BoundedRead {
+  if (!info.isFile()) return { ok: false, reason: 'not-regular', message: `${path} is not a regular file` };
+  if (info.size > limit && !tail) return tooLarge(path, limit);
+  const start = info.size > limit ? info.size - limit : 0;
+  // One byte more than allowed tells a file that grew past the limit since fstat. /proc and /sys
+  // files say size 0 and still hold text (/proc/PID/comm): read those up to PSEUDO_LIMIT.
+  const size = info.size === 0 ? Math.min(PSEUDO_LIMIT, limit) : Math.min(info.size - start, limit);
+  return { start, buffer: Buffer.alloc(size + 1) };
+}
+
+/** The text read, or a refusal for a file that grew past the limit while it was read. */
+function readResult(path: string, buffer: Buffer, length: number, limit: number, tail: boolean): BoundedRead {
+  if (length > limit && !tail) return tooLarge(path, limit);
+  return { ok: true, text: buffer.toString('utf8', 0, Math.min(length, limit)) };
+}
+
+function tooLarge(path: string, limit: number): BoundedRead {
+  return { ok: false, reason: 'too-large', message: `${path} is larger than ${limit} bytes` };
+}
+
 /** Synchronous: for the few small reads the endpoint needs before anything else can run. */
 export function readBoundedSync(path: string, options: ReadOptions = {}): BoundedRead {
   const limit = options.limit ?? READ_LIMIT;
+  const tail = options.tail === true;
   let fd: number;
   try {
     fd = openSync(path, FLAGS);
@@ -41,24 +63,16 @@ export function readBoundedSync(path: string, options: ReadOptions = {}): Bounde
     return refusal(error);
   }
   try {
-    const info = fstatSync(fd);
-    if (!info.isFile()) return { ok: false, reason: 'not-regular', message: `${path} is not a regular file` };
-    if (info.size > limit && !options.tail) return { ok: false, reason: 'too-large', message: `${path} is larger than ${limit} bytes` };
-    const start = info.size > limit ? info.size - limit : 0;
-    // One byte more than allowed tells a file that grew past the limit since fstat. /proc and /sys
-    // files say size 0 and still hold text (/proc/PID/comm): read those up to PSEUDO_LIMIT.
-    const buffer = Buffer.alloc((info.size === 0 ? Math.min(PSEUDO_LIMIT, limit) : Math.min(info.size - start, limit)) + 1);
+    const plan = readPlan(path, fstatSync(fd), limit, tail);
+    if ('ok' in plan) return plan;
+    const { start, buffer } = plan;
     let length = 0;
     while (length < buffer.length) {
       const n = readSync(fd, buffer, length, buffer.length - length, start + length);
       if (n === 0) break;
       length += n;
     }
-    if (length > limit) {
-      if (!options.tail) return { ok: false, reason: 'too-large', message: `${path} is larger than ${limit} bytes` };
-      length = limit;
-    }
-    return { ok: true, text: buffer.toString('utf8', 0, length) };
+    return readResult(path, buffer, length, limit, tail);
   } catch (error) {
     return refusal(error);
   } finally {
@@ -72,6 +86,7 @@ const call = <T>(work: (done: (error: NodeJS.ErrnoException | null, value?: T) =
 /** Asynchronous (a slow file system delays only this read): the same rules. */
 export async function readBounded(path: string, options: ReadOptions = {}): Promise<BoundedRead> {
   const limit = options.limit ?? READ_LIMIT;
+  const tail = options.tail === true;
   let fd: number;
   try {
     fd = await call<number>((done) => fs.open(path, FLAGS, done));
@@ -79,22 +94,16 @@ export async function readBounded(path: string, options: ReadOptions = {}): Prom
     return refusal(error);
   }
   try {
-    const info = await call<fs.Stats>((done) => fs.fstat(fd, done));
-    if (!info.isFile()) return { ok: false, reason: 'not-regular', message: `${path} is not a regular file` };
-    if (info.size > limit && !options.tail) return { ok: false, reason: 'too-large', message: `${path} is larger than ${limit} bytes` };
-    const start = info.size > limit ? info.size - limit : 0;
-    const buffer = Buffer.alloc((info.size === 0 ? Math.min(PSEUDO_LIMIT, limit) : Math.min(info.size - start, limit)) + 1);
+    const plan = readPlan(path, await call<fs.Stats>((done) => fs.fstat(fd, done)), limit, tail);
+    if ('ok' in plan) return plan;
+    const { start, buffer } = plan;
     let length = 0;
     while (length < buffer.length) {
       const n = await call<number>((done) => fs.read(fd, buffer, length, buffer.length - length, start + length, done));
       if (n === 0) break;
       length += n;
     }
-    if (length > limit) {
-      if (!options.tail) return { ok: false, reason: 'too-large', message: `${path} is larger than ${limit} bytes` };
-      length = limit;
-    }
-    return { ok: true, text: buffer.toString('utf8', 0, length) };
+    return readResult(path, buffer, length, limit, tail);
   } catch (error) {
     return refusal(error);
   } finally {
